@@ -1,0 +1,60 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ramtid import personal_number
+from ramtid.choices import Role
+from ramtid.models import Client, OrderingUnit, User
+
+
+class ClientSearchForm(forms.Form):
+    # Sent by POST, so that a personal number typed here never ends up in a URL or an access log.
+    q = forms.CharField(label=_("Sök på namn eller personnummer"), required=False, max_length=100)
+
+
+class ClientForm(forms.ModelForm):
+    personal_number_input = forms.CharField(
+        label=_("Personnummer eller samordningsnummer"),
+        help_text=_("ÅÅÅÅMMDD-NNNN. Personer som fyllt 100 kan skrivas ÅÅMMDD+NNNN."),
+        max_length=20,
+    )
+    ordering_unit = forms.ModelChoiceField(
+        label=_("Beställarenhet"), queryset=OrderingUnit.objects.none()
+    )
+
+    class Meta:
+        model = Client
+        fields = [
+            "first_name",
+            "last_name",
+            "gender",
+            "street_address",
+            "postal_code",
+            "city",
+            "phone",
+            "protected_identity",
+            "responsible_officer",
+        ]
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ordering_unit"].queryset = units
+        if len(units) == 1:
+            self.fields["ordering_unit"].initial = units[0]
+        officers = User.objects.filter(
+            memberships__role=Role.CASE_OFFICER, memberships__ordering_unit__in=units
+        ).distinct()
+        self.fields["responsible_officer"].queryset = officers
+        self.fields["responsible_officer"].required = False
+        if self.instance.pk:
+            # The personal number identifies the person and is never changed after registration.
+            del self.fields["personal_number_input"]
+            del self.fields["ordering_unit"]
+
+    def clean_personal_number_input(self):
+        return personal_number.normalise(self.cleaned_data["personal_number_input"])
+
+    def clean_postal_code(self):
+        value = self.cleaned_data["postal_code"].replace(" ", "")
+        if value and (len(value) != 5 or not value.isdigit()):
+            raise forms.ValidationError(_("Postnumret ska vara fem siffror, t.ex. 177 30."))
+        return f"{value[:3]} {value[3:]}" if value else ""

@@ -1,0 +1,479 @@
+"""The shared core: municipalities and their rules, organisations, people, the catalogues, audit."""
+
+from __future__ import annotations
+
+import datetime
+
+import pghistory
+import pgtrigger
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ramtid import personal_number
+from ramtid.choices import (
+    AccessAction,
+    Gender,
+    InterventionCategory,
+    ProviderKind,
+    RelativeKind,
+    Role,
+)
+
+
+class Municipality(models.Model):
+    """A municipality and its rules, as data (DOMAIN.md §8). Defaults are Järfälla's (004)."""
+
+    name = models.CharField(_("namn"), max_length=100, unique=True)
+    code = models.CharField(
+        _("kommunkod"),
+        max_length=4,
+        unique=True,
+        help_text=_("Fyra siffror, t.ex. 0123 för Järfälla."),
+    )
+    # 004 §3.2.4, §4.1.1: the plan is ready within 14 days of the start (Stockholm: 15, 002).
+    plan_deadline_days = models.PositiveSmallIntegerField(
+        _("dagar till klar genomförandeplan"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
+    # 004 §3.2.3: contact person and deputy offered within 5 days (Järfälla's dignity guarantee).
+    contact_person_days = models.PositiveSmallIntegerField(
+        _("dagar till erbjuden kontaktman"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    # 004 §1.4.1: ramtid covers help given 07:00–22:00.
+    ramtid_window_start = models.TimeField(_("ramtid gäller från"), default=datetime.time(7, 0))
+    ramtid_window_end = models.TimeField(_("ramtid gäller till"), default=datetime.time(22, 0))
+    # 004 §4.1.2: the monthly comparison is made no earlier than day 5.
+    monthly_check_day = models.PositiveSmallIntegerField(
+        _("dag i månaden för tidsuppföljning"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+    )
+    # 004 §4.1.3: over or under for three months → individual review.
+    consecutive_months_before_review = models.PositiveSmallIntegerField(
+        _("månader i följd med avvikelse före individuppföljning"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    # 004 §3.2.6 step 7, §4.2.2: the provider follows the plan up at least every 6 months.
+    plan_follow_up_months = models.PositiveSmallIntegerField(
+        _("månader mellan uppföljningar av genomförandeplan"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+    )
+    # 004 §4.1.4: individual review at least once a year.
+    review_interval_months = models.PositiveSmallIntegerField(
+        _("månader mellan individuppföljningar"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(36)],
+    )
+    # 002 "Rutiner": Stockholm also follows up 2 months after execution. Empty: no such review.
+    first_review_after_months = models.PositiveSmallIntegerField(
+        _("månader efter verkställighet till första uppföljning"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+    )
+    # 002 "Beskrivning": officers may decide up to 136 h/month. Empty: no limit is set.
+    delegation_hours = models.PositiveSmallIntegerField(
+        _("delegation, timmar per månad"),
+        null=True,
+        blank=True,
+        help_text=_("Beslut över gränsen kräver enhetschefens godkännande. Tomt: ingen gräns."),
+        validators=[MinValueValidator(1), MaxValueValidator(744)],
+    )
+    # The month conversion for the time basis (004 §2.4): 365.25 / 12 and 52.18 / 12.
+    days_per_month = models.DecimalField(
+        _("dagar per månad"),
+        max_digits=5,
+        decimal_places=3,
+        default="30.440",
+        validators=[MinValueValidator(28), MaxValueValidator(31)],
+    )
+    weeks_per_month = models.DecimalField(
+        _("veckor per månad"),
+        max_digits=5,
+        decimal_places=3,
+        default="4.350",
+        validators=[MinValueValidator(4), MaxValueValidator(5)],
+    )
+
+    class Meta:
+        verbose_name = _("kommun")
+        verbose_name_plural = _("kommuner")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^\d{4}$"), name="municipality_code_four_digits"
+            ),
+            models.CheckConstraint(
+                condition=Q(ramtid_window_start__lt=models.F("ramtid_window_end")),
+                name="municipality_ramtid_window_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrderingUnit(models.Model):
+    """A unit of case officers (beställarenhet), e.g. a city district's needs-assessment unit."""
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="ordering_units",
+        verbose_name=_("kommun"),
+    )
+    name = models.CharField(_("namn"), max_length=150)
+
+    class Meta:
+        verbose_name = _("beställarenhet")
+        verbose_name_plural = _("beställarenheter")
+        ordering = ["municipality__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "name"], name="ordering_unit_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.municipality})"
+
+
+class Provider(models.Model):
+    """A home-care provider (utförare): a company under LOV or the municipality's own unit."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="providers", verbose_name=_("kommun")
+    )
+    name = models.CharField(_("namn"), max_length=150)
+    kind = models.CharField(_("typ"), max_length=20, choices=ProviderKind.choices)
+    organisation_number = models.CharField(
+        _("organisationsnummer"),
+        max_length=11,
+        blank=True,
+        help_text=_("NNNNNN-NNNN. Tomt för kommunens egen utförare."),
+    )
+
+    class Meta:
+        verbose_name = _("utförare")
+        verbose_name_plural = _("utförare")
+        ordering = ["municipality__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="provider_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who logs in. What they may do comes from their memberships, not from the user."""
+
+    class Meta:
+        verbose_name = _("användare")
+        verbose_name_plural = _("användare")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Membership(models.Model):
+    """A user's role in one organisation: an ordering unit, a provider or the municipality."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("användare")
+    )
+    role = models.CharField(_("roll"), max_length=30, choices=Role.choices)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("kommun"),
+    )
+    ordering_unit = models.ForeignKey(
+        OrderingUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("beställarenhet"),
+    )
+    provider = models.ForeignKey(
+        Provider,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("utförare"),
+    )
+
+    class Meta:
+        verbose_name = _("roll")
+        verbose_name_plural = _("roller")
+        constraints = [
+            # Officers and managers belong to an ordering unit; provider staff to a provider;
+            # fee officers and administrators to the municipality alone.
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        role__in=["case_officer", "unit_manager"],
+                        ordering_unit__isnull=False,
+                        provider__isnull=True,
+                    )
+                    | Q(
+                        role__in=["provider_coordinator", "contact_person"],
+                        provider__isnull=False,
+                        ordering_unit__isnull=True,
+                    )
+                    | Q(
+                        role__in=["fee_officer", "administrator"],
+                        provider__isnull=True,
+                        ordering_unit__isnull=True,
+                    )
+                ),
+                name="membership_organisation_matches_role",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "municipality", "ordering_unit", "provider"],
+                nulls_distinct=False,
+                name="membership_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.ordering_unit or self.provider or self.municipality
+        return f"{self.get_role_display()}, {where}"
+
+
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    model_name="ClientEvent",
+)
+class Client(models.Model):
+    """The person who receives home care (brukare, den enskilde)."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="clients", verbose_name=_("kommun")
+    )
+    ordering_unit = models.ForeignKey(
+        OrderingUnit,
+        on_delete=models.PROTECT,
+        related_name="clients",
+        verbose_name=_("beställarenhet"),
+    )
+    responsible_officer = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="clients",
+        verbose_name=_("ansvarig handläggare"),
+    )
+    personal_number = models.CharField(
+        _("personnummer"), max_length=12, validators=[personal_number.validate]
+    )
+    first_name = models.CharField(_("förnamn"), max_length=100)
+    last_name = models.CharField(_("efternamn"), max_length=100)
+    gender = models.CharField(_("kön"), max_length=10, choices=Gender.choices)
+    street_address = models.CharField(_("gatuadress"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postnummer"), max_length=6, blank=True)
+    city = models.CharField(_("postort"), max_length=100, blank=True)
+    phone = models.CharField(_("telefon"), max_length=30, blank=True)
+    protected_identity = models.BooleanField(
+        _("skyddade personuppgifter"),
+        default=False,
+        help_text=_("Adress och telefon visas bara för ansvarig handläggare."),
+    )
+    created_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("brukare")
+        verbose_name_plural = _("brukare")
+        ordering = ["last_name", "first_name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "personal_number"], name="client_unique_personal_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(personal_number__regex=r"^\d{12}$"),
+                name="client_personal_number_twelve_digits",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def personal_number_display(self) -> str:
+        return personal_number.display(self.personal_number)
+
+    @property
+    def personal_number_masked(self) -> str:
+        return personal_number.masked(self.personal_number)
+
+
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    model_name="ClientRelativeEvent",
+)
+class ClientRelative(models.Model):
+    """A relative or representative (närstående, god man, förvaltare, ombud) of a client."""
+
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="relatives", verbose_name=_("brukare")
+    )
+    kind = models.CharField(_("typ"), max_length=20, choices=RelativeKind.choices)
+    name = models.CharField(_("namn"), max_length=200)
+    relationship = models.CharField(
+        _("relation"), max_length=100, blank=True, help_text=_("T.ex. dotter, make, granne.")
+    )
+    phone = models.CharField(_("telefon"), max_length=30, blank=True)
+    email = models.EmailField(_("e-post"), blank=True)
+
+    class Meta:
+        verbose_name = _("närstående eller företrädare")
+        verbose_name_plural = _("närstående och företrädare")
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display().lower()})"
+
+
+class InterventionType(models.Model):
+    """An intervention in the catalogue (insatskatalog) with its standard time (schablontid).
+
+    Rows without a municipality are the default catalogue of DOMAIN.md §3, loaded by migration;
+    a new municipality starts with a copy of it (ramtid.services.municipality_create), which its
+    administrator then edits.
+    """
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="intervention_types",
+        verbose_name=_("kommun"),
+    )
+    name = models.CharField(_("namn"), max_length=100)
+    category = models.CharField(_("kategori"), max_length=20, choices=InterventionCategory.choices)
+    standard_minutes = models.PositiveSmallIntegerField(
+        _("schablontid (minuter)"), validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+    is_care_package = models.BooleanField(
+        _("omvårdnadspaket"),
+        default=False,
+        help_text=_("Kräver minst tre omvårdnadsinsatser vid samma besök (004 §2.4.2)."),
+    )
+    position = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        verbose_name = _("insats i katalogen")
+        verbose_name_plural = _("insatskatalog")
+        ordering = ["category", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "name"],
+                nulls_distinct=False,
+                name="intervention_type_unique_name",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_care_package=False) | Q(category="personal_care"),
+                name="intervention_type_care_package_is_personal_care",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LifeArea(models.Model):
+    """An ICF life area as used in IBIC (004 Bilaga 6), loaded by migration."""
+
+    number = models.PositiveSmallIntegerField(_("nummer"), unique=True)
+    name = models.CharField(_("namn"), max_length=150)
+    description = models.TextField(_("innefattar"))
+    grants_interventions = models.BooleanField(
+        _("insatser beviljas utifrån området"),
+        default=True,
+        help_text=_("Område 11 markerar indirekt stöd till anhörig; insatser ges inte därifrån."),
+    )
+
+    class Meta:
+        verbose_name = _("livsområde")
+        verbose_name_plural = _("livsområden")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+
+class LifeAreaCategory(models.Model):
+    """A subcategory of a life area (004 Bilaga 6 'Underkategorier')."""
+
+    life_area = models.ForeignKey(
+        LifeArea,
+        on_delete=models.PROTECT,
+        related_name="categories",
+        verbose_name=_("livsområde"),
+    )
+    name = models.CharField(_("namn"), max_length=150)
+    position = models.PositiveSmallIntegerField(_("ordning"))
+
+    class Meta:
+        verbose_name = _("underkategori")
+        verbose_name_plural = _("underkategorier")
+        ordering = ["life_area__number", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["life_area", "name"], name="life_area_category_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AccessLog(models.Model):
+    """Who read a client's data, when, how and from where (the read half of the audit trail).
+
+    Writes are recorded by pghistory's triggers (ClientEvent, ClientRelativeEvent, …). Both are
+    append-only in the database: a trigger refuses UPDATE and DELETE.
+    """
+
+    at = models.DateTimeField(_("tidpunkt"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("användare")
+    )
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="access_log", verbose_name=_("brukare")
+    )
+    action = models.CharField(_("åtgärd"), max_length=10, choices=AccessAction.choices)
+    what = models.CharField(_("vad"), max_length=200)
+    ip_address = models.GenericIPAddressField(_("IP-adress"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("åtkomstlogg")
+        verbose_name_plural = _("åtkomstlogg")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["client", "-at"], name="access_log_client_at")]
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()}"

@@ -1,0 +1,81 @@
+"""Who may do what: the only place roles are checked (STYLE.md, CARE's named checks).
+
+Visibility of whole objects is decided by the selectors (ramtid.selectors.clients_visible_to and
+friends): a view fetches through them, so another organisation's object is a 404. The checks here
+decide what a user may do with, or see of, an object they can already reach.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ramtid.choices import ORDERING_UNIT_ROLES, PROVIDER_ROLES, Role
+from ramtid.models import Client, Membership, User
+
+
+def memberships(user: User) -> list[Membership]:
+    """The user's memberships, read once per user object (and so once per request)."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_ramtid_memberships", None)
+    if cached is None:
+        cached = list(user.memberships.select_related("ordering_unit", "provider", "municipality"))
+        user._ramtid_memberships = cached
+    return cached
+
+
+def has_role(user: User, *roles: Role) -> bool:
+    return any(m.role in roles for m in memberships(user))
+
+
+def ordering_unit_ids(user: User, roles=ORDERING_UNIT_ROLES) -> set[int]:
+    return {m.ordering_unit_id for m in memberships(user) if m.role in roles}
+
+
+def provider_ids(user: User, roles=PROVIDER_ROLES) -> set[int]:
+    return {m.provider_id for m in memberships(user) if m.role in roles}
+
+
+def administered_municipality_ids(user: User) -> set[int]:
+    return {m.municipality_id for m in memberships(user) if m.role == Role.ADMINISTRATOR}
+
+
+def can_create_client(user: User) -> bool:
+    return has_role(user, Role.CASE_OFFICER)
+
+
+def can_edit_client(user: User, client: Client) -> bool:
+    return client.ordering_unit_id in ordering_unit_ids(user, {Role.CASE_OFFICER})
+
+
+def can_view_client_contact(user: User, client: Client) -> bool:
+    """Protected identity (skyddade personuppgifter): address and phone for the responsible
+    officer only; otherwise for anyone who can see the client."""
+    if client.protected_identity:
+        return client.responsible_officer_id == user.pk
+    return True
+
+
+def can_view_access_log(user: User, client: Client) -> bool:
+    """The unit manager follows up who accessed the clients of their unit."""
+    return client.ordering_unit_id in ordering_unit_ids(user, {Role.UNIT_MANAGER})
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    name: str
+
+
+def navigation_for(user: User) -> list[NavItem]:
+    items = [NavItem(_("Start"), reverse("start"), "start")]
+    if ordering_unit_ids(user) or provider_ids(user):
+        items.append(NavItem(_("Brukare"), reverse("client_list"), "client_list"))
+    if user.is_staff:
+        items.append(NavItem(_("Administration"), reverse("admin:index"), "admin"))
+    items.append(NavItem(_("API"), reverse("api_docs"), "api_docs"))
+    return items

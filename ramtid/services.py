@@ -1,0 +1,105 @@
+"""Every write of core data (STYLE.md: services write, selectors read)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from ramtid import personal_number
+from ramtid.choices import Role
+from ramtid.models import Client, InterventionType, Municipality, OrderingUnit, User
+
+CLIENT_FIELDS = (
+    "first_name",
+    "last_name",
+    "gender",
+    "street_address",
+    "postal_code",
+    "city",
+    "phone",
+    "protected_identity",
+    "responsible_officer",
+)
+
+
+@transaction.atomic
+def municipality_create(*, name: str, code: str, **rules) -> Municipality:
+    """A new municipality starts with a copy of the default intervention catalogue."""
+    municipality = Municipality(name=name, code=code, **rules)
+    municipality.full_clean()
+    municipality.save()
+    catalogue_copy_defaults(municipality=municipality)
+    return municipality
+
+
+def catalogue_copy_defaults(*, municipality: Municipality) -> int:
+    """Copy the default catalogue's interventions the municipality does not have yet."""
+    defaults = InterventionType.objects.filter(municipality__isnull=True)
+    created = InterventionType.objects.bulk_create(
+        [
+            InterventionType(
+                municipality=municipality,
+                name=item.name,
+                category=item.category,
+                standard_minutes=item.standard_minutes,
+                is_care_package=item.is_care_package,
+                position=item.position,
+            )
+            for item in defaults
+        ],
+        ignore_conflicts=True,
+    )
+    return len(created)
+
+
+def _check_responsible_officer(officer: User | None, unit: OrderingUnit) -> None:
+    if officer is None:
+        return
+    if not officer.memberships.filter(role=Role.CASE_OFFICER, ordering_unit=unit).exists():
+        raise ValidationError(
+            {"responsible_officer": _("Ansvarig handläggare måste vara handläggare i enheten.")}
+        )
+
+
+@transaction.atomic
+def client_create(
+    *, by: User, ordering_unit: OrderingUnit, personal_number_input: str, **fields
+) -> Client:
+    """Register a client in the officer's unit. The personal number is stored as 12 digits."""
+    normalised = personal_number.normalise(personal_number_input)
+    officer = fields.get("responsible_officer", by)
+    fields["responsible_officer"] = officer
+    _check_responsible_officer(officer, ordering_unit)
+    client = Client(
+        municipality_id=ordering_unit.municipality_id,
+        ordering_unit=ordering_unit,
+        personal_number=normalised,
+        **{key: value for key, value in fields.items() if key in CLIENT_FIELDS},
+    )
+    client.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            client.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"personal_number": _("Det finns redan en brukare med det personnumret i kommunen.")}
+        ) from None
+    return client
+
+
+@transaction.atomic
+def client_update(*, client: Client, by: User, **fields) -> Client:
+    """Change a client's details; the personal number never changes once registered."""
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    changed = [
+        key for key in CLIENT_FIELDS if key in fields and getattr(client, key) != fields[key]
+    ]
+    if "responsible_officer" in changed:
+        _check_responsible_officer(fields["responsible_officer"], client.ordering_unit)
+    for key in changed:
+        setattr(client, key, fields[key])
+    if changed:
+        client.full_clean(validate_unique=False)
+        client.save(update_fields=changed)
+    return client

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from ramtid import views
+
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("logga-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("brukare/", views.client_list, name="client_list"),
+    path("brukare/ny/", views.client_create, name="client_create"),
+    path("brukare/<int:pk>/", views.client_detail, name="client_detail"),
+    path("brukare/<int:pk>/andra/", views.client_edit, name="client_edit"),
+    path("brukare/<int:pk>/registerutdrag/", views.client_export, name="client_export"),
+    path("brukare/<int:pk>/atkomstlogg/", views.client_access_log, name="client_access_log"),
+    path("healthz", views.healthz, name="healthz"),
+    path("api/", include("ramtid.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("admin/", admin.site.urls),
+]

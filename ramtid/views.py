@@ -1,0 +1,210 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from ramtid import permissions, selectors, services
+from ramtid.audit import log_access
+from ramtid.choices import AccessAction
+from ramtid.forms import ClientForm, ClientSearchForm
+from ramtid.models import OrderingUnit
+from ramtid.pdf import pdf_response, render_pdf
+
+CLIENTS_PER_PAGE = 50
+
+
+@login_required
+def start(request):
+    return render(
+        request,
+        "ramtid/start.html",
+        {
+            "memberships": permissions.memberships(request.user),
+            "client_count": selectors.clients_visible_to(request.user).count(),
+            "can_create_client": permissions.can_create_client(request.user),
+        },
+    )
+
+
+@login_required
+def client_list(request):
+    form = ClientSearchForm(request.POST or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    clients = selectors.client_search(user=request.user, query=query)
+    page = Paginator(clients, CLIENTS_PER_PAGE).get_page(request.GET.get("sida"))
+    log_access(
+        user=request.user,
+        clients=page.object_list,
+        action=AccessAction.LIST,
+        what="Brukarlistan",
+        request=request,
+    )
+    template = "ramtid/_client_table.html" if request.htmx else "ramtid/client_list.html"
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "query": query,
+            "can_create_client": permissions.can_create_client(request.user),
+        },
+    )
+
+
+def _visible_client(request, pk):
+    return get_object_or_404(selectors.clients_visible_to(request.user), pk=pk)
+
+
+@login_required
+def client_detail(request, pk):
+    client = _visible_client(request, pk)
+    log_access(
+        user=request.user,
+        clients=[client],
+        action=AccessAction.VIEW,
+        what="Brukarsidan",
+        request=request,
+    )
+    return render(
+        request,
+        "ramtid/client_detail.html",
+        {
+            "client": client,
+            "relatives": client.relatives.all(),
+            "show_contact": permissions.can_view_client_contact(request.user, client),
+            "can_edit": permissions.can_edit_client(request.user, client),
+            "can_view_access_log": permissions.can_view_access_log(request.user, client),
+        },
+    )
+
+
+def _units_for(user):
+    return list(
+        OrderingUnit.objects.filter(pk__in=permissions.ordering_unit_ids(user, {"case_officer"}))
+    )
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+def client_create(request):
+    if not permissions.can_create_client(request.user):
+        raise Http404
+    form = ClientForm(request.POST or None, units=_units_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        unit = data.pop("ordering_unit")
+        number = data.pop("personal_number_input")
+        data["responsible_officer"] = data.get("responsible_officer") or request.user
+        try:
+            client = services.client_create(
+                by=request.user, ordering_unit=unit, personal_number_input=number, **data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            return redirect("client_detail", pk=client.pk)
+    return render(request, "ramtid/client_form.html", {"form": form, "client": None})
+
+
+@login_required
+def client_edit(request, pk):
+    client = _visible_client(request, pk)
+    if not permissions.can_edit_client(request.user, client):
+        raise PermissionDenied
+    form = ClientForm(request.POST or None, instance=client, units=_units_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.client_update(client=client, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            return redirect("client_detail", pk=client.pk)
+    return render(request, "ramtid/client_form.html", {"form": form, "client": client})
+
+
+@login_required
+def client_export(request, pk):
+    """Registerutdrag: what the system holds about the client, as a printable PDF."""
+    client = _visible_client(request, pk)
+    log_access(
+        user=request.user,
+        clients=[client],
+        action=AccessAction.EXPORT,
+        what="Registerutdrag",
+        request=request,
+    )
+    pdf = render_pdf(
+        "ramtid/client_export_pdf.html",
+        {
+            "client": client,
+            "relatives": client.relatives.all(),
+            "show_contact": permissions.can_view_client_contact(request.user, client),
+            "printed_at": timezone.localtime(),
+            "printed_by": request.user,
+        },
+    )
+    return pdf_response(pdf, f"registerutdrag-{client.pk}.pdf")
+
+
+@login_required
+def client_access_log(request, pk):
+    client = _visible_client(request, pk)
+    if not permissions.can_view_access_log(request.user, client):
+        raise PermissionDenied
+    log_access(
+        user=request.user,
+        clients=[client],
+        action=AccessAction.VIEW,
+        what="Åtkomstloggen",
+        request=request,
+    )
+    return render(
+        request,
+        "ramtid/client_access_log.html",
+        {"client": client, "entries": selectors.client_access_history(client=client)},
+    )
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Database and broker status for the load balancer and the compose healthcheck."""
+    status = {"database": _database_ok(), "broker": _broker_status()}
+    healthy = status["database"] == "ok" and status["broker"] in ("ok", "eager")
+    return JsonResponse(status, status=200 if healthy else 503)
+
+
+def _database_ok() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return "ok"
+    except Exception:
+        return "fel"
+
+
+def _broker_status() -> str:
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        return "eager"
+    import redis
+
+    try:
+        redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping()
+        return "ok"
+    except redis.RedisError:
+        return "fel"
