@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 # Development values for the variables that docker-compose.yml sets in production.
 DEV_ENV := DJANGO_DEBUG=1 DJANGO_HTTPS=0 CELERY_TASK_ALWAYS_EAGER=1
 TEST_ENV := DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_SECRET_KEY=test-only-not-a-secret \
-	WHITENOISE_USE_FINDERS=1 DJANGO_ALLOWED_HOSTS=testserver,127.0.0.1,localhost
+	DJANGO_ALLOWED_HOSTS=testserver,127.0.0.1,localhost
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test bench lint format check-deploy install install-test system-test-deps clean
@@ -49,14 +49,16 @@ run: install
 		$(PY) manage.py runserver 127.0.0.1:8000'
 
 test: install-test
-	$(TEST_ENV) $(PY) -m ramtid.devservices run --throwaway-db --redis -- \
-		$(PY) -m pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) -m ramtid.devservices run --throwaway-db --redis -- sh -c '\
+		$(PY) manage.py collectstatic --no-input -v0 && \
+		$(PY) -m pytest --benchmark-disable $(PYTEST_ARGS)'
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
 bench: install-test
-	$(TEST_ENV) $(PY) -m ramtid.devservices run --throwaway-db --redis -- \
-		$(PY) -m pytest tests/bench --benchmark-only -p no:randomly $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) -m ramtid.devservices run --throwaway-db --redis -- sh -c '\
+		$(PY) manage.py collectstatic --no-input -v0 && \
+		$(PY) -m pytest tests/bench --benchmark-only --benchmark-columns=min,median,max,rounds $(PYTEST_ARGS)'
 
 lint: install-test
 	$(VENV)/bin/ruff check .

@@ -6,9 +6,12 @@ reach another organisation's client: the object simply is not found, which is a 
 
 from __future__ import annotations
 
+import re
+
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
-from ramtid import permissions
+from ramtid import permissions, personal_number
 from ramtid.models import AccessLog, Client, ClientEvent, ClientRelativeEvent, User
 
 
@@ -39,26 +42,28 @@ def clients_visible_to(user: User) -> QuerySet[Client]:
 
 
 def client_search(*, user: User, query: str = "") -> QuerySet[Client]:
-    """The client list, optionally narrowed by a name or a personal number (any written form)."""
+    """The client list, narrowed by words of the name or by a personal number in any written form
+    (a whole number finds the person; six or more digits find the numbers that contain them)."""
     clients = clients_visible_to(user)
     query = (query or "").strip()
-    if not query:
-        return clients
-    digits = "".join(ch for ch in query if ch.isdigit())
-    if len(digits) >= 6 and len(digits) == len(
-        query.replace("-", "").replace("+", "").replace(" ", "")
-    ):
-        return clients.filter(
-            personal_number__contains=digits[-10:] if len(digits) > 10 else digits
-        )
+    digits = re.sub(r"[\s+-]", "", query)
+    if digits.isdigit() and len(digits) >= 6:
+        try:
+            return clients.filter(personal_number=personal_number.normalise(query))
+        except ValidationError:
+            return clients.filter(personal_number__contains=digits)
     for word in query.split():
         clients = clients.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
     return clients
 
 
 def client_access_history(*, client: Client) -> list[dict]:
-    """Reads and writes of one client's data, newest first, for the unit manager's follow-up."""
-    reads = [
+    """Reads and writes of one client's data, newest first, for the unit manager's follow-up.
+
+    Reads come from AccessLog; writes from the trigger-written events, whose context names the
+    person (or the Celery task) and the address.
+    """
+    rows = [
         {
             "at": entry.at,
             "user": entry.user,
@@ -68,27 +73,27 @@ def client_access_history(*, client: Client) -> list[dict]:
         }
         for entry in AccessLog.objects.filter(client=client).select_related("user")
     ]
-    writes = []
-    events = list(ClientEvent.objects.filter(pgh_obj_id=client.pk)) + list(
-        ClientRelativeEvent.objects.filter(client_id=client.pk)
-    )
-    user_ids = {e.pgh_context.get("user") for e in events if e.pgh_context}
+    events = [
+        (event, "Brukaruppgifter") for event in ClientEvent.objects.filter(pgh_obj_id=client.pk)
+    ] + [
+        (event, f"Närstående: {event.name}")
+        for event in ClientRelativeEvent.objects.filter(client_id=client.pk)
+    ]
+    user_ids = {(event.pgh_context or {}).get("user") for event, _ in events}
     users = User.objects.in_bulk([uid for uid in user_ids if uid])
-    for event in events:
+    for event, what in events:
         context = event.pgh_context or {}
         task = context.get("task")
-        writes.append(
+        rows.append(
             {
                 "at": event.pgh_created_at,
                 "user": users.get(context.get("user")) or (f"Uppgift: {task}" if task else None),
-                "kind": _write_label(event),
-                "what": event._meta.verbose_name if hasattr(event._meta, "verbose_name") else "",
+                "kind": WRITE_LABELS.get(event.pgh_label, event.pgh_label),
+                "what": what,
                 "ip": context.get("ip"),
             }
         )
-    return sorted(reads + writes, key=lambda row: row["at"], reverse=True)
+    return sorted(rows, key=lambda row: row["at"], reverse=True)
 
 
-def _write_label(event) -> str:
-    labels = {"insert": "Registrerade", "update": "Ändrade", "delete": "Tog bort"}
-    return labels.get(event.pgh_label, event.pgh_label)
+WRITE_LABELS = {"insert": "Registrerade", "update": "Ändrade", "delete": "Tog bort"}

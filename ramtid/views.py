@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from ramtid import permissions, selectors, services
 from ramtid.audit import log_access
-from ramtid.choices import AccessAction
+from ramtid.choices import AccessAction, Role
 from ramtid.forms import ClientForm, ClientSearchForm
 from ramtid.models import OrderingUnit
 from ramtid.pdf import pdf_response, render_pdf
@@ -85,14 +85,16 @@ def client_detail(request, pk):
 
 
 def _units_for(user):
-    return list(
-        OrderingUnit.objects.filter(pk__in=permissions.ordering_unit_ids(user, {"case_officer"}))
+    return OrderingUnit.objects.filter(
+        pk__in=permissions.ordering_unit_ids(user, {Role.CASE_OFFICER})
     )
 
 
 def _apply_errors(form, error: ValidationError) -> None:
+    """Put a service's errors on the form's fields, so each message sits next to its field."""
     if hasattr(error, "error_dict"):
         for field, messages in error.message_dict.items():
+            field = {"personal_number": "personal_number_input"}.get(field, field)
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)

@@ -1,0 +1,119 @@
+"""factory_boy factories for the core. Personal numbers are generated with a valid checksum."""
+
+import datetime
+import itertools
+import random
+
+import factory
+
+from ramtid import personal_number
+from ramtid.choices import Gender, ProviderKind, Role
+from ramtid.models import (
+    Client,
+    ClientRelative,
+    Membership,
+    Municipality,
+    OrderingUnit,
+    Provider,
+    User,
+)
+
+
+def luhn_check_digit(nine_digits: str) -> int:
+    total = 0
+    for index, char in enumerate(nine_digits):
+        product = int(char) * (2 if index % 2 == 0 else 1)
+        total += product - 9 if product > 9 else product
+    return (10 - total % 10) % 10
+
+
+def make_personal_number(born: datetime.date, serial: int, *, coordination: bool = False) -> str:
+    """The 12-digit form of a valid personal (or coordination) number born on `born`."""
+    day = born.day + (60 if coordination else 0)
+    # Birth numbers run 001–999; 000 is never issued.
+    short = f"{born:%y%m}{day:02d}{serial % 999 + 1:03d}"
+    return f"{born:%Y}{short[2:]}{luhn_check_digit(short)}"
+
+
+_sequence = itertools.count(random.Random(4711).randrange(0, 100_000))
+
+
+def random_personal_number() -> str:
+    """A valid personal number, different on every call (a birth date and serial per step)."""
+    step = next(_sequence)
+    born = datetime.date(1930, 1, 1) + datetime.timedelta(days=(step // 998) % (365 * 25))
+    number = make_personal_number(born, step % 998)
+    assert personal_number.normalise(number) == number
+    return number
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Municipality
+        django_get_or_create = ("code",)
+
+    name = factory.Sequence(lambda n: f"Testkommun {n}")
+    code = factory.Sequence(lambda n: f"{9000 + n:04d}")
+
+
+class OrderingUnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrderingUnit
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    name = factory.Sequence(lambda n: f"Beställarenhet {n}")
+
+
+class ProviderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Provider
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    name = factory.Sequence(lambda n: f"Omsorg {n} AB")
+    kind = ProviderKind.COMPANY
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Test"
+    last_name = factory.Sequence(lambda n: f"Användare{n}")
+    password = factory.django.Password("ett-långt-testlösenord")
+
+
+def member(user: User, role: Role, *, unit=None, provider=None, municipality=None) -> User:
+    """Give `user` a role in a unit, a provider or a municipality."""
+    municipality = municipality or (unit or provider).municipality
+    Membership.objects.create(
+        user=user, role=role, municipality=municipality, ordering_unit=unit, provider=provider
+    )
+    return user
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Client
+
+    ordering_unit = factory.SubFactory(OrderingUnitFactory)
+    municipality = factory.SelfAttribute("ordering_unit.municipality")
+    personal_number = factory.LazyFunction(random_personal_number)
+    first_name = factory.Sequence(lambda n: f"Brukare{n}")
+    last_name = "Testsson"
+    gender = Gender.FEMALE
+    street_address = "Storgatan 1"
+    postal_code = "177 30"
+    city = "Järfälla"
+    phone = "08-123 456 78"
+
+
+class ClientRelativeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClientRelative
+
+    client = factory.SubFactory(ClientFactory)
+    kind = "next_of_kin"
+    name = "Anna Testsson"
+    relationship = "dotter"

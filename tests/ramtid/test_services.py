@@ -1,0 +1,66 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from ramtid import services
+from ramtid.models import Client
+
+
+def test_client_create_stores_the_normalised_personal_number(world):
+    client = services.client_create(
+        by=world.officer,
+        ordering_unit=world.unit,
+        personal_number_input="121212+1212",
+        first_name="Greta",
+        last_name="Ek",
+        gender="female",
+    )
+    assert client.personal_number == "191212121212"
+    assert client.municipality == world.municipality
+    assert client.responsible_officer == world.officer
+
+
+def test_the_same_person_cannot_be_registered_twice_in_a_municipality(world):
+    with pytest.raises(ValidationError) as error:
+        services.client_create(
+            by=world.officer,
+            ordering_unit=world.unit,
+            personal_number_input=world.client.personal_number_display,
+            first_name="Lisa",
+            last_name="Andersson",
+            gender="female",
+        )
+    assert "redan en brukare" in error.value.message_dict["personal_number"][0]
+    assert Client.objects.filter(personal_number=world.client.personal_number).count() == 1
+
+
+def test_the_same_person_may_be_a_client_in_another_municipality(world):
+    client = services.client_create(
+        by=world.other_officer,
+        ordering_unit=world.other_unit,
+        personal_number_input=world.client.personal_number,
+        first_name="Lisa",
+        last_name="Andersson",
+        gender="female",
+    )
+    assert client.municipality == world.other_municipality
+
+
+def test_responsible_officer_must_belong_to_the_unit(world):
+    with pytest.raises(ValidationError) as error:
+        services.client_create(
+            by=world.officer,
+            ordering_unit=world.unit,
+            personal_number_input="19121212-1212",
+            first_name="Greta",
+            last_name="Ek",
+            gender="female",
+            responsible_officer=world.other_officer,
+        )
+    assert "responsible_officer" in error.value.message_dict
+    assert not Client.objects.filter(personal_number="191212121212").exists()
+
+
+def test_update_changes_only_what_changed(world):
+    services.client_update(client=world.client, by=world.officer, phone="070-000 00 00")
+    world.client.refresh_from_db()
+    assert world.client.phone == "070-000 00 00"

@@ -1,0 +1,101 @@
+import pytest
+from django.urls import reverse
+
+from ramtid.models import Client
+
+VALID = {
+    "personal_number_input": "19121212-1212",
+    "ordering_unit": None,
+    "first_name": "Greta",
+    "last_name": "Ek",
+    "gender": "female",
+    "street_address": "Skolvägen 3",
+    "postal_code": "175 41",
+    "city": "Järfälla",
+    "phone": "",
+}
+
+
+def _post(world, **changes):
+    data = {**VALID, "ordering_unit": world.unit.pk, **changes}
+    return world.login(world.officer).post(reverse("client_create"), data)
+
+
+def test_officer_registers_a_client(world):
+    response = _post(world)
+    client = Client.objects.get(personal_number="191212121212")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("client_detail", args=[client.pk])
+    assert client.responsible_officer == world.officer
+    assert client.postal_code == "175 41"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"personal_number_input": "19121212-1213"}, "personal_number_input", "kontrollsiffran"),
+        ({"personal_number_input": "19900230-1234"}, "personal_number_input", "datumet"),
+        ({"postal_code": "1234"}, "postal_code", "fem siffror"),
+        ({"first_name": ""}, "first_name", "obligatoriskt"),
+        ({"ordering_unit": 0}, "ordering_unit", "giltigt"),
+    ],
+)
+def test_bad_input_gets_a_swedish_message_on_the_field_and_nothing_is_saved(
+    world, changes, field, message
+):
+    before = Client.objects.count()
+    response = _post(world, **changes)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert message in " ".join(errors[field]).lower()
+    assert Client.objects.count() == before
+
+
+def test_an_officer_cannot_register_into_another_unit(world):
+    response = _post(world, ordering_unit=world.other_unit.pk)
+    assert response.status_code == 200
+    assert "ordering_unit" in response.context["form"].errors
+    assert not Client.objects.filter(personal_number="191212121212").exists()
+
+
+def test_duplicate_personal_number_is_reported_on_the_field(world):
+    response = _post(world, personal_number_input=world.client.personal_number_display)
+    assert response.status_code == 200
+    assert "redan en brukare" in " ".join(response.context["form"].errors["personal_number_input"])
+
+
+def test_roles_that_do_not_register_clients_get_404(world):
+    for user in (world.manager, world.coordinator, world.fee_officer):
+        assert world.login(user).get(reverse("client_create")).status_code == 404
+
+
+def test_client_list_query_count_does_not_grow_with_the_list(
+    world, django_assert_num_queries, django_assert_max_num_queries
+):
+    from tests.factories import ClientFactory
+
+    ClientFactory.create_batch(20, ordering_unit=world.unit, responsible_officer=world.officer)
+    http = world.login(world.officer)
+    # session, user, memberships, count, page, access-log insert
+    with django_assert_max_num_queries(8) as captured:
+        http.get(reverse("client_list"))
+    few = len(captured)
+    ClientFactory.create_batch(20, ordering_unit=world.unit, responsible_officer=world.officer)
+    with django_assert_num_queries(few):
+        http.get(reverse("client_list"))
+
+
+def test_healthz_reports_database_and_broker(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "broker": "ok"}
+
+
+def test_api_schema_and_docs_are_served_locally(world):
+    http = world.login(world.officer)
+    schema = http.get("/api/schema/")
+    assert schema.status_code == 200
+    assert b"/api/brukare/" in schema.content
+    docs = http.get("/api/docs/").content.decode()
+    assert "swagger-ui" in docs
+    assert "cdn" not in docs.lower() and "https://" not in docs
