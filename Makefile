@@ -11,10 +11,13 @@ TEST_ENV := DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_SECRET_KEY=test-only-not-a-secr
 	DJANGO_ALLOWED_HOSTS=testserver,127.0.0.1,localhost
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench lint format check-deploy install install-test system-test-deps clean
+.PHONY: run test bench lint format install install-test system-deps system-test-deps clean
 
 $(VENV)/bin/activate:
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+		echo "Installerar python3-venv från Debian"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv && \
+		$(PYTHON) -m venv $(VENV); }
 	$(PIP) install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml $(VENV)/bin/activate
@@ -25,22 +28,32 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(PIP) install --quiet -e ".[dev,test]"
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed system-deps
 
-install-test: $(VENV)/.installed-test system-test-deps
+install-test: $(VENV)/.installed-test system-deps system-test-deps
 
-# Redis, Chromium and the fonts and libraries WeasyPrint draws with, from Debian, when missing.
-system-test-deps:
-	@missing=""; \
-	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
-	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
-	fc-list 2>/dev/null | grep -qi dejavu || missing="$$missing fonts-dejavu-core"; \
-	ldconfig -p | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
-	if [ -n "$$missing" ]; then \
-		echo "Installerar från Debian:$$missing"; \
+# Installs Debian packages by name when what they provide is missing.
+define apt_install_missing
+	@if [ -n "$(strip $(1))" ]; then \
+		echo "Installerar från Debian: $(strip $(1))"; \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(1); \
 	fi
+endef
+
+# The fonts and libraries WeasyPrint draws PDFs with.
+system-deps:
+	$(call apt_install_missing,$(shell \
+		fc-list 2>/dev/null | grep -qi dejavu || echo fonts-dejavu-core; \
+		ldconfig -p | grep -q libpango-1.0 || echo libpango-1.0-0; \
+		ldconfig -p | grep -q libpangoft2-1.0 || echo libpangoft2-1.0-0; \
+		ldconfig -p | grep -q libharfbuzz-subset || echo libharfbuzz-subset0))
+
+# Redis for the broker and Chromium for the browser tests.
+system-test-deps:
+	$(call apt_install_missing,$(shell \
+		command -v redis-server >/dev/null 2>&1 || echo redis-server; \
+		[ -x /usr/bin/chromium ] || echo chromium))
 
 run: install
 	$(DEV_ENV) $(PY) -m ramtid.devservices run -- sh -c '\

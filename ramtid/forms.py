@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ramtid import personal_number
 from ramtid.choices import Role
-from ramtid.models import Client, OrderingUnit, User
+from ramtid.models import Client, ClientRelative, OrderingUnit, User
 
 
 class ClientSearchForm(forms.Form):
@@ -58,3 +58,9 @@ class ClientForm(forms.ModelForm):
         if value and (len(value) != 5 or not value.isdigit()):
             raise forms.ValidationError(_("Postnumret ska vara fem siffror, t.ex. 177 30."))
         return f"{value[:3]} {value[3:]}" if value else ""
+
+
+class ClientRelativeForm(forms.ModelForm):
+    class Meta:
+        model = ClientRelative
+        fields = ["kind", "name", "relationship", "phone", "email"]

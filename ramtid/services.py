@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from ramtid import personal_number
 from ramtid.choices import Role
-from ramtid.models import Client, InterventionType, Municipality, OrderingUnit, User
+from ramtid.models import Client, ClientRelative, InterventionType, Municipality, OrderingUnit, User
 
 CLIENT_FIELDS = (
     "first_name",
@@ -34,23 +34,25 @@ def municipality_create(*, name: str, code: str, **rules) -> Municipality:
 
 
 def catalogue_copy_defaults(*, municipality: Municipality) -> int:
-    """Copy the default catalogue's interventions the municipality does not have yet."""
-    defaults = InterventionType.objects.filter(municipality__isnull=True)
-    created = InterventionType.objects.bulk_create(
-        [
-            InterventionType(
-                municipality=municipality,
-                name=item.name,
-                category=item.category,
-                standard_minutes=item.standard_minutes,
-                is_care_package=item.is_care_package,
-                position=item.position,
-            )
-            for item in defaults
-        ],
-        ignore_conflicts=True,
+    """Copy the default catalogue's interventions the municipality does not have yet; returns how
+    many were added (0 when it already has them all, so it is safe to run again)."""
+    existing = set(
+        InterventionType.objects.filter(municipality=municipality).values_list("name", flat=True)
     )
-    return len(created)
+    missing = [
+        InterventionType(
+            municipality=municipality,
+            name=item.name,
+            category=item.category,
+            standard_minutes=item.standard_minutes,
+            is_care_package=item.is_care_package,
+            position=item.position,
+        )
+        for item in InterventionType.objects.filter(municipality__isnull=True)
+        if item.name not in existing
+    ]
+    InterventionType.objects.bulk_create(missing, ignore_conflicts=True)
+    return len(missing)
 
 
 def _check_responsible_officer(officer: User | None, unit: OrderingUnit) -> None:
@@ -103,3 +105,17 @@ def client_update(*, client: Client, by: User | None, **fields) -> Client:
         client.full_clean(validate_unique=False, validate_constraints=False)
         client.save(update_fields=changed)
     return client
+
+
+@transaction.atomic
+def relative_add(*, client: Client, by: User, **fields) -> ClientRelative:
+    """Record a relative or representative (närstående, god man, förvaltare, ombud)."""
+    relative = ClientRelative(client=client, **fields)
+    relative.full_clean()
+    relative.save()
+    return relative
+
+
+@transaction.atomic
+def relative_remove(*, relative: ClientRelative, by: User) -> None:
+    relative.delete()

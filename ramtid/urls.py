@@ -13,6 +13,12 @@ urlpatterns = [
     path("brukare/ny/", views.client_create, name="client_create"),
     path("brukare/<int:pk>/", views.client_detail, name="client_detail"),
     path("brukare/<int:pk>/andra/", views.client_edit, name="client_edit"),
+    path("brukare/<int:pk>/narstaende/ny/", views.relative_add, name="relative_add"),
+    path(
+        "brukare/<int:pk>/narstaende/<int:relative_pk>/ta-bort/",
+        views.relative_remove,
+        name="relative_remove",
+    ),
     path("brukare/<int:pk>/registerutdrag/", views.client_export, name="client_export"),
     path("brukare/<int:pk>/atkomstlogg/", views.client_access_log, name="client_access_log"),
     path("healthz", views.healthz, name="healthz"),

@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -5,13 +6,14 @@ from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from ramtid import permissions, selectors, services
 from ramtid.audit import log_access
 from ramtid.choices import AccessAction, Role
-from ramtid.forms import ClientForm, ClientSearchForm
+from ramtid.forms import ClientForm, ClientRelativeForm, ClientSearchForm
 from ramtid.models import OrderingUnit
 from ramtid.pdf import pdf_response, render_pdf
 
@@ -135,6 +137,31 @@ def client_edit(request, pk):
         else:
             return redirect("client_detail", pk=client.pk)
     return render(request, "ramtid/client_form.html", {"form": form, "client": client})
+
+
+@login_required
+def relative_add(request, pk):
+    client = _visible_client(request, pk)
+    if not permissions.can_edit_client(request.user, client):
+        raise PermissionDenied
+    form = ClientRelativeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.relative_add(client=client, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Närstående eller företrädare har lagts till."))
+        return redirect("client_detail", pk=client.pk)
+    return render(request, "ramtid/relative_form.html", {"form": form, "client": client})
+
+
+@login_required
+@require_POST
+def relative_remove(request, pk, relative_pk):
+    client = _visible_client(request, pk)
+    if not permissions.can_edit_client(request.user, client):
+        raise PermissionDenied
+    relative = get_object_or_404(client.relatives, pk=relative_pk)
+    services.relative_remove(relative=relative, by=request.user)
+    messages.success(request, _("%(name)s har tagits bort.") % {"name": relative.name})
+    return redirect("client_detail", pk=client.pk)
 
 
 @login_required

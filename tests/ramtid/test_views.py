@@ -99,3 +99,45 @@ def test_api_schema_and_docs_are_served_locally(world):
     docs = http.get("/api/docs/").content.decode()
     assert "swagger-ui" in docs
     assert "cdn" not in docs.lower() and "https://" not in docs
+
+
+def test_officer_adds_and_removes_a_relative_and_both_are_audited(world):
+    from ramtid.models import ClientRelative, ClientRelativeEvent
+
+    http = world.login(world.officer)
+    url = reverse("relative_add", args=[world.client.pk])
+    response = http.post(
+        url, {"kind": "good_man", "name": "Bo Berg", "relationship": "", "phone": "", "email": ""}
+    )
+    assert response.status_code == 302
+    relative = ClientRelative.objects.get(client=world.client)
+    assert relative.get_kind_display() == "God man"
+    response = http.post(reverse("relative_remove", args=[world.client.pk, relative.pk]))
+    assert response.status_code == 302
+    assert not ClientRelative.objects.exists()
+    events = ClientRelativeEvent.objects.order_by("pgh_id")
+    assert [e.pgh_label for e in events] == ["insert", "delete"]
+    assert all(e.pgh_context["user"] == world.officer.pk for e in events)
+
+
+def test_a_bad_relative_email_is_refused_and_nothing_saved(world):
+    from ramtid.models import ClientRelative
+
+    response = world.login(world.officer).post(
+        reverse("relative_add", args=[world.client.pk]),
+        {"kind": "next_of_kin", "name": "Anna", "email": "inte-en-adress"},
+    )
+    assert response.status_code == 200
+    assert "giltig mejladress" in " ".join(response.context["form"].errors["email"])
+    assert not ClientRelative.objects.exists()
+
+
+def test_relatives_of_another_units_client_are_404(world):
+    from tests.factories import ClientRelativeFactory
+
+    relative = ClientRelativeFactory(client=world.client)
+    http = world.login(world.other_officer)
+    assert http.get(reverse("relative_add", args=[world.client.pk])).status_code == 404
+    remove = reverse("relative_remove", args=[world.client.pk, relative.pk])
+    assert http.post(remove).status_code == 404
+    assert relative.__class__.objects.filter(pk=relative.pk).exists()

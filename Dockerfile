@@ -1,0 +1,42 @@
+# Ramtid's production image: web (gunicorn), worker and beat (Celery) all run from it.
+# docker-compose.yml builds it and gives every setting as an environment variable.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PYTHONPATH=/app \
+    DJANGO_SETTINGS_MODULE=ramtid.settings
+
+# What WeasyPrint draws PDFs with: Pango, HarfBuzz's subsetter and a font with Swedish letters.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
+RUN groupadd --system ramtid \
+    && useradd --system --gid ramtid --home-dir /app --no-create-home --shell /usr/sbin/nologin ramtid
+
+WORKDIR /app
+
+# The dependencies from pyproject.toml, without the dev and test extras. The project itself
+# installs no packages (tool.setuptools.packages is empty): the code runs from /app.
+COPY pyproject.toml README.md ./
+RUN pip install .
+
+COPY . .
+
+# Static files are collected into the image; the settings need a key and a PostgreSQL URL to
+# load, but collectstatic connects to nothing, so dummy values do.
+RUN DJANGO_SECRET_KEY=collectstatic-only-not-a-secret \
+    DATABASE_URL=postgres://build@localhost/build \
+    python manage.py collectstatic --no-input -v0 \
+    && mkdir -p /var/lib/ramtid/beat \
+    && chown ramtid:ramtid /var/lib/ramtid/beat
+
+USER ramtid
+
+EXPOSE 8000
+
+CMD ["gunicorn", "ramtid.wsgi:application", "--bind", "0.0.0.0:8000"]

@@ -1,0 +1,56 @@
+"""`python manage.py load_demo`: the demo data of ramtid.demo, and the logins to try it with."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from ramtid.demo import DemoResult, load_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Lägger in demodata: Järfälla och Stockholm, beställarenheter, utförare, en användare "
+        "per roll och 30 påhittade brukare. Kan köras flera gånger; bara det som saknas läggs in."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Ladda demodata även när DJANGO_DEBUG är av (demoanvändarna har kända lösenord).",
+        )
+
+    def handle(self, *args, force: bool = False, **options):
+        # The demo logins share a password printed on screen: never in production by mistake.
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Demodata laddas bara när DJANGO_DEBUG=1, eftersom demoanvändarna har ett känt "
+                "lösenord. Använd --force om du verkligen vill ladda den här."
+            )
+        result = load_demo()
+        self._report_rows(result)
+        self._report_logins(result)
+
+    def _report_rows(self, result: DemoResult) -> None:
+        if not result.created_anything:
+            self.stdout.write("Inga nya rader: demodatan fanns redan.")
+            return
+        new = ", ".join(f"{name}: {count}" for name, count in result.created.items() if count)
+        self.stdout.write(self.style.SUCCESS(f"Demodata inlagd. Nya rader: {new}."))
+
+    def _report_logins(self, result: DemoResult) -> None:
+        header = ("Användarnamn", "Namn", "Roll", "Organisation")
+        rows = [(r.username, r.name, r.role, r.organisation) for r in result.logins]
+        widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+
+        def line(row) -> str:
+            return "  ".join(
+                cell.ljust(width) for cell, width in zip(row, widths, strict=True)
+            ).rstrip()
+
+        self.stdout.write("")
+        self.stdout.write("Demoinloggningar:")
+        self.stdout.write(self.style.MIGRATE_HEADING(line(header)))
+        for row in rows:
+            self.stdout.write(line(row))
+        self.stdout.write("")
+        self.stdout.write("Lösenord för alla demoanvändare: " + self.style.SUCCESS(result.password))

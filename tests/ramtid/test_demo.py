@@ -1,0 +1,183 @@
+"""The demo loader: idempotent, valid, a login for every role, never in production by mistake."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.management import CommandError, call_command
+
+from ramtid import demo, personal_number
+from ramtid.choices import Gender, RelativeKind, Role
+from ramtid.models import (
+    Client,
+    ClientEvent,
+    ClientRelative,
+    ClientRelativeEvent,
+    InterventionType,
+    Membership,
+    Municipality,
+    User,
+)
+from tests.factories import MunicipalityFactory
+
+PROJECT_APPS = ("ramtid", "bestallning", "genomforandeplan", "uppfoljning")
+CATALOGUE_SIZE = 34
+
+
+def _load(*args: str) -> str:
+    out = StringIO()
+    call_command("load_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def _row_counts() -> dict[str, int]:
+    """Rows in every model of the project's apps, the audit events included."""
+    return {
+        model._meta.label: model.objects.count()
+        for label in PROJECT_APPS
+        for model in apps.get_app_config(label).get_models()
+    }
+
+
+@pytest.fixture
+def loaded(db) -> str:
+    return _load("--force")
+
+
+def test_loading_twice_creates_nothing_new(db):
+    first = _load("--force")
+    counts = _row_counts()
+    second = _load("--force")
+
+    assert _row_counts() == counts
+    assert "Nya rader" in first
+    assert "Inga nya rader" in second
+    assert counts["ramtid.Client"] == len(demo.CLIENTS)
+
+
+def test_demo_writes_are_attributed_to_the_load_demo_task(loaded):
+    events = [*ClientEvent.objects.all(), *ClientRelativeEvent.objects.all()]
+    assert len(events) == Client.objects.count() + ClientRelative.objects.count()
+    assert {event.pgh_context["task"] for event in events} == {"load_demo"}
+
+
+def test_every_client_has_a_valid_and_fictitious_personal_number(loaded):
+    clients = list(Client.objects.all())
+    assert len({client.personal_number for client in clients}) == len(clients) >= 30
+    for client in clients:
+        number = client.personal_number
+        assert personal_number.normalise(number) == number
+        personal_number.validate(number)
+        serial = int(number[8:11])
+        assert serial in demo.FICTITIOUS_SERIALS, number
+        # The third digit of the birth number: odd for men, even for women.
+        assert (serial % 2 == 1) == (client.gender == Gender.MALE), number
+
+
+def test_the_demo_has_the_cases_the_screens_must_handle(loaded):
+    clients = list(Client.objects.all())
+    assert {Gender.FEMALE, Gender.MALE} <= {client.gender for client in clients}
+    assert sum(personal_number.is_coordination_number(c.personal_number) for c in clients) >= 2
+    assert {client.municipality.code for client in clients if client.protected_identity} == {
+        demo.JARFALLA,
+        demo.STOCKHOLM,
+    }
+    # Someone over 100: the short form with '+' gives the same person.
+    centenarian = next(c for c in clients if int(c.personal_number[:4]) <= 1924)
+    short = f"{centenarian.personal_number[2:8]}+{centenarian.personal_number[8:]}"
+    assert personal_number.normalise(short) == centenarian.personal_number
+    kinds = set(ClientRelative.objects.values_list("kind", flat=True))
+    assert {RelativeKind.NEXT_OF_KIN, RelativeKind.GOOD_MAN} <= kinds
+    birth_years = {int(c.personal_number[:4]) for c in clients}
+    assert min(birth_years) <= 1924
+    assert max(birth_years) <= 1945
+
+
+def test_every_client_has_a_case_officer_of_its_own_unit(loaded):
+    for client in Client.objects.select_related("responsible_officer"):
+        assert Membership.objects.filter(
+            user=client.responsible_officer,
+            role=Role.CASE_OFFICER,
+            ordering_unit=client.ordering_unit,
+        ).exists(), client
+
+
+def test_every_role_has_a_user_and_the_printed_password_works(loaded):
+    for role in Role:
+        assert Membership.objects.filter(role=role).exists(), role
+    demo_users = User.objects.filter(username__in=[spec.username for spec in demo.USERS])
+    assert demo_users.count() == len(demo.USERS)
+    # One hash for all (a fixed salt), so checking one login checks them all.
+    assert len({user.password for user in demo_users}) == 1
+    assert authenticate(username="handlaggare", password=demo.DEMO_PASSWORD)
+    for user in demo_users:
+        validate_password(demo.DEMO_PASSWORD, user)
+
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.is_staff
+    administrator = Membership.objects.get(role=Role.ADMINISTRATOR).user
+    assert administrator.is_staff and not administrator.is_superuser
+
+    assert demo.DEMO_PASSWORD in loaded
+    for spec in demo.USERS:
+        assert spec.username in loaded
+
+
+def test_both_municipalities_have_their_rules_and_the_full_catalogue(loaded):
+    defaults = InterventionType.objects.filter(municipality__isnull=True)
+    assert defaults.count() == CATALOGUE_SIZE
+    for municipality in Municipality.objects.all():
+        names = set(municipality.intervention_types.values_list("name", flat=True))
+        assert names == set(defaults.values_list("name", flat=True)), municipality
+    jarfalla = Municipality.objects.get(code=demo.JARFALLA)
+    stockholm = Municipality.objects.get(code=demo.STOCKHOLM)
+    assert (jarfalla.plan_deadline_days, jarfalla.delegation_hours) == (14, None)
+    assert jarfalla.first_review_after_months is None
+    assert (stockholm.plan_deadline_days, stockholm.delegation_hours) == (15, 136)
+    assert stockholm.first_review_after_months == 2
+    assert stockholm.contact_person_days == jarfalla.contact_person_days == 5
+
+
+def test_an_existing_municipality_gets_the_missing_catalogue(db):
+    # A municipality made without the service (here by a factory) has no catalogue yet.
+    existing = MunicipalityFactory(name="Järfälla", code=demo.JARFALLA)
+    assert not existing.intervention_types.exists()
+
+    _load("--force")
+
+    assert existing.intervention_types.count() == CATALOGUE_SIZE
+    assert Municipality.objects.count() == 2
+
+
+def test_the_command_refuses_without_force_when_debug_is_off(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DJANGO_DEBUG"):
+        _load()
+    assert not User.objects.exists()
+    assert not Client.objects.exists()
+
+
+def test_the_command_runs_without_force_when_debug_is_on(db, settings):
+    settings.DEBUG = True
+    assert "Nya rader" in _load()
+    assert Client.objects.count() == len(demo.CLIENTS)
+
+
+@pytest.mark.parametrize(
+    ("born", "serial", "coordination", "expected"),
+    [
+        (datetime.date(1912, 12, 12), 121, False, "191212121212"),
+        (datetime.date(1970, 10, 3), 239, True, "197010632391"),
+    ],
+)
+def test_make_personal_number_gives_known_numbers(born, serial, coordination, expected):
+    assert demo.make_personal_number(born, serial, coordination=coordination) == expected
+
+
+@pytest.mark.parametrize("serial", [0, 1000])
+def test_make_personal_number_refuses_a_birth_number_outside_001_999(serial):
+    with pytest.raises(ValueError, match="Födelsenumret"):
+        demo.make_personal_number(datetime.date(1930, 1, 1), serial)

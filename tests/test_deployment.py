@@ -1,0 +1,257 @@
+"""docker-compose.yml, the Dockerfile and the production settings agree with the code.
+
+There is no Docker engine here, so the files are read, not run: the services exist, their commands
+name things the code has, every setting without a safe default reaches web, worker and beat, and
+`manage.py check --deploy` passes with production values.
+"""
+
+import ast
+import importlib
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+from django.core.management import get_commands
+from django.urls import resolve
+
+ROOT = Path(settings.BASE_DIR)
+SERVICES = {"postgres", "redis", "web", "worker", "beat"}
+APP_SERVICES = ("web", "worker", "beat")
+
+# Read with a default in settings.py, but the default is no good in production.
+REQUIRED_IN_PRODUCTION = {
+    "DJANGO_SECRET_KEY": "settings.py refuses to start without it when DEBUG is off",
+    "DJANGO_ALLOWED_HOSTS": "the default answers only on 127.0.0.1 and localhost",
+    "REDIS_URL": "without it Celery runs tasks inside the web process and beat has no broker",
+}
+
+
+def _settings_variables() -> dict[str, bool]:
+    """Every environment variable settings.py reads through django-environ, and whether the read
+    has a default."""
+    tree = ast.parse((ROOT / "ramtid" / "settings.py").read_text())
+    found = {}
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "env"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+        ):
+            found[node.args[0].value] = any(kw.arg == "default" for kw in node.keywords)
+    return found
+
+
+SETTINGS_VARIABLES = _settings_variables()
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+@pytest.fixture(scope="module")
+def dockerfile() -> str:
+    # Join continuation lines so each instruction is one line.
+    return (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+
+
+def _command(service: dict) -> str:
+    command = service["command"]
+    return " ".join(command) if isinstance(command, list) else command
+
+
+def _healthcheck(service: dict) -> str:
+    test = service["healthcheck"]["test"]
+    return " ".join(test) if isinstance(test, list) else test
+
+
+def test_settings_variables_are_found():
+    # Guards the parser above: if settings.py stops reading through `env`, the tests below would
+    # check nothing.
+    assert {"DATABASE_URL", "DJANGO_SECRET_KEY", "REDIS_URL", "DJANGO_DEBUG"} <= set(
+        SETTINGS_VARIABLES
+    )
+    assert SETTINGS_VARIABLES["DATABASE_URL"] is False
+
+
+def test_compose_has_the_five_services_with_healthchecks(compose):
+    assert set(compose["services"]) == SERVICES
+    for name in ("postgres", "redis", "web", "worker"):
+        assert _healthcheck(compose["services"][name]), name
+    assert "pg_isready" in _healthcheck(compose["services"]["postgres"])
+    assert "redis-cli ping" in _healthcheck(compose["services"]["redis"])
+    assert compose["services"]["postgres"]["image"] == "postgres:17"
+    assert compose["services"]["redis"]["image"].startswith("redis:7")
+
+
+def test_postgres_and_redis_keep_their_data_on_volumes(compose):
+    volumes = set(compose["volumes"])
+    for name, path in (("postgres", "/var/lib/postgresql/data"), ("redis", "/data")):
+        mounts = [m.split(":") for m in compose["services"][name]["volumes"]]
+        assert [path] == [target for source, target in mounts if source in volumes]
+
+
+def test_web_worker_and_beat_run_one_image_built_from_the_dockerfile(compose):
+    services = [compose["services"][name] for name in APP_SERVICES]
+    assert all(
+        service["build"] == {"context": ".", "dockerfile": "Dockerfile"} for service in services
+    )
+    assert len({service["image"] for service in services}) == 1
+    assert (ROOT / "Dockerfile").is_file()
+
+
+def test_web_migrates_and_then_serves_the_wsgi_application(compose):
+    command = _command(compose["services"]["web"])
+    assert "python manage.py migrate --no-input" in command
+    assert command.index("migrate") < command.index("gunicorn")
+    assert "gunicorn ramtid.wsgi:application" in command
+    # The module and the object gunicorn is told to serve exist.
+    module, attribute = re.search(r"gunicorn ([\w.]+):(\w+)", command).groups()
+    assert callable(getattr(importlib.import_module(module), attribute))
+    assert "--bind 0.0.0.0:8000" in command
+    assert "migrate" in get_commands()
+
+
+def test_web_healthcheck_asks_the_health_view(compose):
+    healthcheck = _healthcheck(compose["services"]["web"])
+    url = re.search(r"http://127\.0\.0\.1:8000(/\S+?)'", healthcheck).group(1)
+    assert resolve(url).url_name == "healthz"
+    # ALLOWED_HOSTS applies to the healthcheck too: it sends one of them as the Host header.
+    assert "DJANGO_ALLOWED_HOSTS" in healthcheck
+    # The redirect to HTTPS must not apply to it.
+    assert any(re.search(pattern, url.lstrip("/")) for pattern in settings.SECURE_REDIRECT_EXEMPT)
+
+
+def test_worker_and_beat_run_the_ramtid_celery_app(compose):
+    from celery.app.utils import find_app
+
+    from ramtid.celery import app
+
+    assert _command(compose["services"]["worker"]).startswith("celery -A ramtid worker")
+    assert _command(compose["services"]["beat"]).startswith("celery -A ramtid beat")
+    # `-A ramtid` finds the app the way the celery command does.
+    assert find_app("ramtid") is app
+    assert app.main == "ramtid"
+
+
+def test_beat_keeps_its_schedule_on_a_volume(compose):
+    beat = compose["services"]["beat"]
+    schedule = re.search(r"--schedule[ =](\S+)", _command(beat)).group(1)
+    targets = [m.split(":")[1] for m in beat["volumes"] if m.split(":")[0] in compose["volumes"]]
+    assert any(schedule.startswith(target.rstrip("/") + "/") for target in targets)
+
+
+def test_every_setting_without_a_safe_default_reaches_web_worker_and_beat(compose):
+    required = {name for name, has_default in SETTINGS_VARIABLES.items() if not has_default}
+    required |= set(REQUIRED_IN_PRODUCTION)
+    for name in APP_SERVICES:
+        environment = compose["services"][name]["environment"]
+        missing = required - set(environment)
+        assert not missing, f"{name} saknar {sorted(missing)}"
+        # No silent fallback: compose stops with a message when a secret is not set.
+        for variable in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"):
+            assert environment[variable].startswith(f"${{{variable}:?"), variable
+        assert "${POSTGRES_PASSWORD:?" in environment["DATABASE_URL"]
+        assert "@postgres:5432/" in environment["DATABASE_URL"]
+        assert environment["REDIS_URL"].startswith("redis://redis:6379/")
+        assert environment["DJANGO_DEBUG"] == "0"
+
+
+def test_compose_sets_only_variables_that_settings_reads(compose):
+    # A misspelt variable would otherwise be ignored without a word.
+    for name in APP_SERVICES:
+        unknown = set(compose["services"][name]["environment"]) - set(SETTINGS_VARIABLES)
+        assert not unknown, f"{name}: {sorted(unknown)}"
+
+
+def test_env_example_and_readme_list_every_variable(compose):
+    env_example = (ROOT / ".env.example").read_text()
+    readme = (ROOT / "README.md").read_text()
+    interpolated = set(re.findall(r"\$\{(\w+)", (ROOT / "docker-compose.yml").read_text()))
+    for variable in set(SETTINGS_VARIABLES) | interpolated:
+        assert re.search(rf"^#? ?{variable}=", env_example, re.MULTILINE), variable
+    for variable in SETTINGS_VARIABLES:
+        assert f"`{variable}`" in readme, variable
+
+
+def test_dockerfile_installs_the_project_from_pyproject_without_extras(dockerfile):
+    lines = [
+        line.strip()
+        for line in dockerfile.splitlines()
+        if line.strip() and not line.strip().startswith("#")
+    ]
+    assert lines[0] == "FROM python:3.11-slim-bookworm"
+    assert any(re.fullmatch(r"COPY pyproject\.toml .*\./", line) for line in lines)
+    installs = [line for line in lines if re.match(r"RUN .*pip install", line)]
+    assert installs == ["RUN pip install ."], installs
+    for library in ("libpango-1.0-0", "libpangoft2-1.0-0", "fonts-dejavu-core"):
+        assert library in dockerfile
+    assert re.search(r"manage\.py collectstatic --no-input", dockerfile)
+    users = [line.split()[1] for line in lines if line.startswith("USER ")]
+    assert users and users[-1] not in {"root", "0"}
+
+
+def test_dockerignore_keeps_secrets_out_and_what_pip_needs_in():
+    ignored = {
+        line.strip()
+        for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    assert {".env", ".venv", ".git", ".run"} <= ignored
+    assert not {"README.md", "pyproject.toml", "manage.py", "ramtid"} & ignored
+
+
+def _production_environment(**extra: str) -> dict[str, str]:
+    """What docker-compose.yml gives the application, with this test run's database and Redis."""
+    environment = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", str(ROOT)),
+        "LANG": "C.UTF-8",
+        "DATABASE_URL": os.environ["DATABASE_URL"],
+        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "DJANGO_ALLOWED_HOSTS": "ramtid.example.se",
+        **extra,
+    }
+    return {key: value for key, value in environment.items() if value is not None}
+
+
+def _manage(*args: str, environment: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(  # noqa: S603 (our own manage.py with fixed arguments)
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_check_deploy_passes_with_production_settings():
+    # DJANGO_DEBUG and DJANGO_HTTPS unset: the production defaults (debug off, HTTPS on).
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        environment=_production_environment(DJANGO_SECRET_KEY=secrets.token_urlsafe(50)),
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "WARNINGS" not in output, output
+    assert "no issues" in output
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    result = _manage("check", environment=_production_environment())
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
