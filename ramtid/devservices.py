@@ -17,6 +17,7 @@ import argparse
 import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -104,7 +105,13 @@ def redis() -> Iterator[str]:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def _exit_on_sigterm(signum, frame):
+    # Turn SIGTERM into an exception so the servers started here are stopped on the way out.
+    raise SystemExit(128 + signum)
+
+
 def run(args: argparse.Namespace) -> int:
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     env = dict(os.environ)
     with contextlib.ExitStack() as stack:
         if not env.get("DATABASE_URL"):

@@ -35,6 +35,20 @@ class ClientForm(forms.ModelForm):
             "responsible_officer",
         ]
 
+    field_order = [
+        "personal_number_input",
+        "first_name",
+        "last_name",
+        "gender",
+        "protected_identity",
+        "street_address",
+        "postal_code",
+        "city",
+        "phone",
+        "ordering_unit",
+        "responsible_officer",
+    ]
+
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ordering_unit"].queryset = units

@@ -41,7 +41,8 @@ _sequence = itertools.count(random.Random(4711).randrange(0, 100_000))
 def random_personal_number() -> str:
     """A valid personal number, different on every call (a birth date and serial per step)."""
     step = next(_sequence)
-    born = datetime.date(1930, 1, 1) + datetime.timedelta(days=(step // 998) % (365 * 25))
+    # 7919 is prime to the 9125 days: (date, serial) repeats only after 998 × 9125 steps.
+    born = datetime.date(1930, 1, 1) + datetime.timedelta(days=(step * 7919) % 9125)
     number = make_personal_number(born, step % 998)
     assert personal_number.normalise(number) == number
     return number

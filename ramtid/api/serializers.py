@@ -38,6 +38,9 @@ class ClientSerializer(serializers.ModelSerializer):
         data = super().to_representation(instance)
         user = self.context["request"].user
         if not permissions.can_view_client_contact(user, instance):
+            # A relative's phone or e-mail can lead to the person as surely as their own.
             for field in PROTECTED_FIELDS:
                 data[field] = None
+            for relative in data["relatives"]:
+                relative["phone"] = relative["email"] = None
         return data

@@ -126,3 +126,18 @@ def test_personal_numbers_are_masked_in_the_list_and_full_on_the_client_page(wor
     assert world.client.personal_number_display not in listing
     detail = http.get(reverse("client_detail", args=[world.client.pk])).content.decode()
     assert world.client.personal_number_display in detail
+
+
+def test_protected_identity_also_hides_relatives_contact_details(world):
+    from tests.factories import ClientRelativeFactory
+
+    ClientRelativeFactory(client=world.client, phone="070-555 12 34", email="anna@example.se")
+    world.client.protected_identity = True
+    world.client.save()
+    page = world.login(world.manager).get(reverse("client_detail", args=[world.client.pk]))
+    assert "070-555 12 34" not in page.content.decode()
+    assert "anna@example.se" not in page.content.decode()
+    relative = _api(world.manager).get(f"/api/brukare/{world.client.pk}/").json()["relatives"][0]
+    assert relative["phone"] is None and relative["email"] is None
+    own = world.login(world.officer).get(reverse("client_detail", args=[world.client.pk]))
+    assert "070-555 12 34" in own.content.decode()
