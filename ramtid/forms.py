@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from ramtid import personal_number
 from ramtid.choices import Role
 from ramtid.models import Client, ClientRelative, OrderingUnit, User
+from ramtid.services import CLIENT_FIELDS
 
 
 class ClientSearchForm(forms.Form):
@@ -23,17 +24,7 @@ class ClientForm(forms.ModelForm):
 
     class Meta:
         model = Client
-        fields = [
-            "first_name",
-            "last_name",
-            "gender",
-            "street_address",
-            "postal_code",
-            "city",
-            "phone",
-            "protected_identity",
-            "responsible_officer",
-        ]
+        fields = list(CLIENT_FIELDS)
 
     field_order = [
         "personal_number_input",

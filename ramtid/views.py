@@ -63,6 +63,14 @@ def _visible_client(request, pk):
     return get_object_or_404(selectors.clients_visible_to(request.user), pk=pk)
 
 
+def _editable_client(request, pk):
+    """A client the user may change: another organisation's is a 404, a read-only one a 403."""
+    client = _visible_client(request, pk)
+    if not permissions.can_edit_client(request.user, client):
+        raise PermissionDenied
+    return client
+
+
 @login_required
 def client_detail(request, pk):
     client = _visible_client(request, pk)
@@ -125,9 +133,7 @@ def client_create(request):
 
 @login_required
 def client_edit(request, pk):
-    client = _visible_client(request, pk)
-    if not permissions.can_edit_client(request.user, client):
-        raise PermissionDenied
+    client = _editable_client(request, pk)
     form = ClientForm(request.POST or None, instance=client, units=_units_for(request.user))
     if request.method == "POST" and form.is_valid():
         try:
@@ -141,9 +147,7 @@ def client_edit(request, pk):
 
 @login_required
 def relative_add(request, pk):
-    client = _visible_client(request, pk)
-    if not permissions.can_edit_client(request.user, client):
-        raise PermissionDenied
+    client = _editable_client(request, pk)
     form = ClientRelativeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.relative_add(client=client, by=request.user, **form.cleaned_data)
@@ -155,9 +159,7 @@ def relative_add(request, pk):
 @login_required
 @require_POST
 def relative_remove(request, pk, relative_pk):
-    client = _visible_client(request, pk)
-    if not permissions.can_edit_client(request.user, client):
-        raise PermissionDenied
+    client = _editable_client(request, pk)
     relative = get_object_or_404(client.relatives, pk=relative_pk)
     services.relative_remove(relative=relative, by=request.user)
     messages.success(request, _("%(name)s har tagits bort.") % {"name": relative.name})

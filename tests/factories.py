@@ -8,6 +8,7 @@ import factory
 
 from ramtid import personal_number
 from ramtid.choices import Gender, ProviderKind, Role
+from ramtid.demo import make_personal_number
 from ramtid.models import (
     Client,
     ClientRelative,
@@ -18,23 +19,6 @@ from ramtid.models import (
     User,
 )
 
-
-def luhn_check_digit(nine_digits: str) -> int:
-    total = 0
-    for index, char in enumerate(nine_digits):
-        product = int(char) * (2 if index % 2 == 0 else 1)
-        total += product - 9 if product > 9 else product
-    return (10 - total % 10) % 10
-
-
-def make_personal_number(born: datetime.date, serial: int, *, coordination: bool = False) -> str:
-    """The 12-digit form of a valid personal (or coordination) number born on `born`."""
-    day = born.day + (60 if coordination else 0)
-    # Birth numbers run 001–999; 000 is never issued.
-    short = f"{born:%y%m}{day:02d}{serial % 999 + 1:03d}"
-    return f"{born:%Y}{short[2:]}{luhn_check_digit(short)}"
-
-
 _sequence = itertools.count(random.Random(4711).randrange(0, 100_000))
 
 
@@ -43,7 +27,7 @@ def random_personal_number() -> str:
     step = next(_sequence)
     # 7919 is prime to the 9125 days: (date, serial) repeats only after 998 × 9125 steps.
     born = datetime.date(1930, 1, 1) + datetime.timedelta(days=(step * 7919) % 9125)
-    number = make_personal_number(born, step % 998)
+    number = make_personal_number(born, step % 998 + 1)
     assert personal_number.normalise(number) == number
     return number
 

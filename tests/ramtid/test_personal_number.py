@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ramtid import personal_number
-from tests.factories import make_personal_number
+from ramtid.demo import make_personal_number
 
 
 @pytest.mark.parametrize(
