@@ -1,12 +1,17 @@
-"""Django's admin, in Swedish, for configuration only: rules, catalogue, organisations, users.
+"""Django's admin, in Swedish, for configuration only: rules, catalogue, organisations, users and
+API tokens. Case data (clients, decisions, plans) is not here: it is reached only through the
+scoped pages.
 
-Case data (clients, decisions, plans) is not here: it is reached only through the scoped pages.
-An administrator who is not a superuser sees the configuration of their own municipalities.
+The administrator role decides, not Django's per-model permissions: a superuser administers
+everything, a user with the administrator role the configuration of their own municipalities,
+and nobody else anything. Another municipality's object is simply not in the querysets.
 """
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.admin import TokenAdmin as DrfTokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 
 from ramtid import permissions, services
 from ramtid.models import (
@@ -25,26 +30,54 @@ admin.site.site_title = _("Ramtid")
 admin.site.index_title = _("Kommunens inställningar")
 
 
-class MunicipalityScopedAdmin(admin.ModelAdmin):
+class RoleAdminMixin:
+    """Permissions from the administrator role, querysets scoped to the administered
+    municipalities through `municipality_lookup`."""
+
     municipality_lookup = "municipality"
+
+    def _municipality_ids(self, request) -> set[int]:
+        return permissions.administered_municipality_ids(request.user)
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser or bool(self._municipality_ids(request))
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request, obj=None):
+        # Inlines are asked with the parent object as well.
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_module_permission(request)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
-        ids = permissions.administered_municipality_ids(request.user)
-        return queryset.filter(**{f"{self.municipality_lookup}__in": ids})
+        lookup = {f"{self.municipality_lookup}__in": self._municipality_ids(request)}
+        return queryset.filter(**lookup).distinct()
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "municipality" and not request.user.is_superuser:
-            kwargs["queryset"] = Municipality.objects.filter(
-                pk__in=permissions.administered_municipality_ids(request.user)
-            )
+        if not request.user.is_superuser:
+            ids = self._municipality_ids(request)
+            scoped = {
+                "municipality": Municipality.objects.filter(pk__in=ids),
+                "ordering_unit": OrderingUnit.objects.filter(municipality__in=ids),
+                "provider": Provider.objects.filter(municipality__in=ids),
+                "user": User.objects.filter(memberships__municipality__in=ids).distinct(),
+            }
+            if db_field.name in scoped:
+                kwargs["queryset"] = scoped[db_field.name]
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(MunicipalityScopedAdmin):
+class MunicipalityAdmin(RoleAdminMixin, admin.ModelAdmin):
     municipality_lookup = "pk"
     list_display = ["name", "code", "plan_deadline_days", "delegation_hours"]
     fieldsets = [
@@ -79,32 +112,34 @@ class MunicipalityAdmin(MunicipalityScopedAdmin):
     ]
 
     def has_add_permission(self, request):
+        # A new municipality is a new tenant: the operator's superuser creates it.
         return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def save_model(self, request, obj, form, change):
         if change:
             super().save_model(request, obj, form, change)
         else:
-            created = services.municipality_create(
-                **{field: form.cleaned_data[field] for field in form.cleaned_data}
-            )
+            created = services.municipality_create(**form.cleaned_data)
             obj.pk = created.pk
 
 
 @admin.register(OrderingUnit)
-class OrderingUnitAdmin(MunicipalityScopedAdmin):
+class OrderingUnitAdmin(RoleAdminMixin, admin.ModelAdmin):
     list_display = ["name", "municipality"]
     list_filter = ["municipality"]
 
 
 @admin.register(Provider)
-class ProviderAdmin(MunicipalityScopedAdmin):
-    list_display = ["name", "kind", "municipality"]
+class ProviderAdmin(RoleAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "kind", "organisation_number", "municipality"]
     list_filter = ["municipality", "kind"]
 
 
 @admin.register(InterventionType)
-class InterventionTypeAdmin(MunicipalityScopedAdmin):
+class InterventionTypeAdmin(RoleAdminMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "category",
@@ -117,31 +152,78 @@ class InterventionTypeAdmin(MunicipalityScopedAdmin):
     list_editable = ["standard_minutes", "active"]
     search_fields = ["name"]
 
+    def has_delete_permission(self, request, obj=None):
+        # Orders will refer to catalogue rows: retire an intervention with "aktiv" instead.
+        return False
+
 
 class LifeAreaCategoryInline(admin.TabularInline):
     model = LifeAreaCategory
     extra = 0
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(LifeArea)
 class LifeAreaAdmin(admin.ModelAdmin):
+    """The ICF classification is national: everyone in the admin may read it, nobody edit it."""
+
     list_display = ["number", "name", "grants_interventions"]
     inlines = [LifeAreaCategoryInline]
 
+    def has_module_permission(self, request):
+        return request.user.is_staff
 
-class MembershipInline(admin.TabularInline):
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_staff
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MembershipInline(RoleAdminMixin, admin.TabularInline):
     model = Membership
     extra = 0
     fk_name = "user"
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(RoleAdminMixin, DjangoUserAdmin):
+    municipality_lookup = "memberships__municipality"
     inlines = [MembershipInline]
+    administrator_fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personuppgifter"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Behörighet"), {"fields": ("is_active", "is_staff")}),
+        (_("Viktiga datum"), {"fields": ("last_login", "date_joined")}),
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        # Only a superuser hands out superuser status or Django's own permissions.
+        if obj is not None and not request.user.is_superuser:
+            return self.administrator_fieldsets
+        return super().get_fieldsets(request, obj)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        ids = permissions.administered_municipality_ids(request.user)
-        return queryset.filter(memberships__municipality__in=ids).distinct()
+        return queryset if request.user.is_superuser else queryset.filter(is_superuser=False)
+
+
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class TokenAdmin(RoleAdminMixin, DrfTokenAdmin):
+    """API tokens, e.g. for a provider's own documentation system."""
+
+    municipality_lookup = "user__memberships__municipality"
+
+    def has_change_permission(self, request, obj=None):
+        return False
