@@ -16,12 +16,17 @@ from ramtid.models import AccessLog, Client, ClientEvent, ClientRelativeEvent, U
 
 
 def _provider_clients(provider_ids: set[int]) -> Q:
-    """Clients a provider has, or had, an order for.
+    """Clients a provider has, or had, an order for: any order that has been sent to it.
 
-    This is the one place that relation is defined. Orders arrive with the bestallning app; until
-    then a provider has no orders and so sees no clients.
+    This is the one place that relation is defined (the `orders` of the bestallning app, named
+    by its relation so that the core does not import the app). Drafts are not sent, so a
+    provider never sees a client because of an order still being written.
     """
-    return Q(pk__in=[])
+    return Q(
+        pk__in=Client.objects.filter(
+            orders__provider_id__in=provider_ids, orders__sent_at__isnull=False
+        ).values("pk")
+    )
 
 
 def clients_visible_to(user: User) -> QuerySet[Client]:

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "django_htmx",
     "rest_framework",
     "rest_framework.authtoken",
@@ -81,6 +82,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Sections the apps add to the client page and the start page, in order (ramtid/panels.py).
+RAMTID_CLIENT_PANELS: list[str] = []
+RAMTID_START_PANELS: list[str] = []
 
 # PostgreSQL only: there is no SQLite code path. `make run`/`make test` start a private server.
 DATABASES = {"default": env.db_url("DATABASE_URL")}

@@ -15,6 +15,7 @@ from ramtid.audit import log_access
 from ramtid.choices import AccessAction, Role
 from ramtid.forms import ClientForm, ClientRelativeForm, ClientSearchForm
 from ramtid.models import OrderingUnit
+from ramtid.panels import render_panels
 from ramtid.pdf import pdf_response, render_pdf
 
 CLIENTS_PER_PAGE = 50
@@ -29,6 +30,7 @@ def start(request):
             "memberships": permissions.memberships(request.user),
             "client_count": selectors.clients_visible_to(request.user).count(),
             "can_create_client": permissions.can_create_client(request.user),
+            "panels": render_panels("RAMTID_START_PANELS", request),
         },
     )
 
@@ -90,6 +92,7 @@ def client_detail(request, pk):
             "show_contact": permissions.can_view_client_contact(request.user, client),
             "can_edit": permissions.can_edit_client(request.user, client),
             "can_view_access_log": permissions.can_view_access_log(request.user, client),
+            "panels": render_panels("RAMTID_CLIENT_PANELS", request, client=client),
         },
     )
 
