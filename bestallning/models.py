@@ -192,6 +192,7 @@ class Order(models.Model):
         related_name="+",
         verbose_name=_("skickad av"),
     )
+    provider_notified_at = models.DateTimeField(_("utföraren aviserad"), null=True, blank=True)
     received_at = models.DateTimeField(_("mottagen"), null=True, blank=True)
     received_by = models.ForeignKey(
         User,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -21,7 +22,8 @@ from bestallning.choices import (
     Period,
 )
 from bestallning.models import Decision, NeedChangeReport, Order, OrderedIntervention
-from ramtid.choices import InterventionCategory
+from bestallning.tasks import order_notify_provider_task
+from ramtid.choices import InterventionCategory, Role
 from ramtid.models import Client, InterventionType, Provider, User
 
 ORDER_FIELDS = (
@@ -370,6 +372,7 @@ def order_send(*, order: Order, by: User) -> Order:
         previous.save(update_fields=["status", "valid_to"])
     order.quality_warnings = [w.as_dict() for w in quality_warnings(order)]
     order.status, order.sent_at, order.sent_by = OrderStatus.SENT, timezone.now(), by
+    transaction.on_commit(lambda: order_notify_provider_task.delay(order.pk))
     try:
         with transaction.atomic():
             order.save(update_fields=["status", "sent_at", "sent_by", "quality_warnings"])
@@ -379,6 +382,45 @@ def order_send(*, order: Order, by: User) -> Order:
               "Gör en ändring av den i stället.") % {"provider": order.provider}
         ) from None  # fmt: skip
     return order
+
+
+def order_notify_provider(*, order_id: int) -> int:
+    """E-mail the provider's coordinators that an order has arrived; once per order.
+
+    The e-mail carries no personal data (no name, no personal number): only that there is a new
+    or changed order and where to read it. Returns the number of recipients (0 if already done).
+    """
+    with transaction.atomic():
+        claimed = Order.objects.filter(
+            pk=order_id, provider_notified_at__isnull=True, sent_at__isnull=False
+        ).update(provider_notified_at=timezone.now())
+        if not claimed:
+            return 0
+        order = Order.objects.select_related("provider").get(pk=order_id)
+        recipients = sorted(
+            User.objects.filter(
+                memberships__provider=order.provider,
+                memberships__role=Role.PROVIDER_COORDINATOR,
+                is_active=True,
+            )
+            .exclude(email="")
+            .values_list("email", flat=True)
+            .distinct()
+        )
+        if recipients:
+            kind = _("En ändrad beställning") if order.supersedes_id else _("En ny beställning")
+            send_mail(
+                subject=_("Ny beställning i Ramtid"),
+                message=_(
+                    "%(kind)s har skickats till %(provider)s och gäller från %(date)s.\n\n"
+                    "Logga in i Ramtid och öppna Start för att läsa och kvittera den. "
+                    "Av sekretesskäl står inga uppgifter om brukaren i detta e-postmeddelande."
+                )
+                % {"kind": kind, "provider": order.provider, "date": order.valid_from},
+                from_email=None,
+                recipient_list=recipients,
+            )
+        return len(recipients)
 
 
 @transaction.atomic

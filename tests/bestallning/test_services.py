@@ -371,3 +371,31 @@ def test_providers_see_clients_only_through_sent_orders(world):
     assert list(clients_visible_to(world.other_coordinator)) == []
     assert list(selectors.orders_visible_to(world.other_coordinator)) == []
     assert list(selectors.decisions_visible_to(world.coordinator)) == []
+
+
+# ------------------------------------------------------------------------------- notification
+
+
+def test_sending_emails_the_providers_coordinators_once_without_personal_data(
+    world, django_capture_on_commit_callbacks, mailoutbox, monkeypatch
+):
+    from ramtid.celery import app
+
+    # Run the task in-process here; tests/ramtid/test_worker.py covers the real worker path.
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    world.coordinator.email = "samordnare@omsorg.example.se"
+    world.coordinator.save()
+    world.contact_person.email = "kontaktman@omsorg.example.se"
+    world.contact_person.save()
+    order = make_order(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.order_send(order=order, by=world.officer)
+    [mail] = mailoutbox
+    assert mail.to == ["samordnare@omsorg.example.se"]
+    body = mail.subject + mail.body
+    assert world.client.first_name not in body and world.client.last_name not in body
+    assert world.client.personal_number[:8] not in body
+    assert "Trygg Omsorg AB" in body
+    # Idempotent: a redelivered task sends nothing more.
+    assert services.order_notify_provider(order_id=order.pk) == 0
+    assert len(mailoutbox) == 1
