@@ -3,7 +3,7 @@ decide actions on objects the user can already reach."""
 
 from __future__ import annotations
 
-from bestallning.choices import OrderStatus
+from bestallning.choices import DecisionOutcome, OrderStatus
 from bestallning.models import Decision, NeedChangeReport, Order
 from ramtid.choices import Role
 from ramtid.models import Client, User
@@ -19,6 +19,13 @@ def can_review_decision(user: User, decision: Decision) -> bool:
     return decision.client.ordering_unit_id in ordering_unit_ids(user, {Role.UNIT_MANAGER})
 
 
+def can_create_order(user: User, decision: Decision) -> bool:
+    """An order is built on a decision that grants something, by an officer of the unit."""
+    return decision.outcome != DecisionOutcome.REFUSED and (
+        decision.client.ordering_unit_id in ordering_unit_ids(user, {Role.CASE_OFFICER})
+    )
+
+
 def can_order(user: User, order: Order) -> bool:
     """The officers of the client's unit build, send, change and end orders."""
     return order.client.ordering_unit_id in ordering_unit_ids(user, {Role.CASE_OFFICER})
@@ -30,6 +37,14 @@ def can_edit_order(user: User, order: Order) -> bool:
 
 def is_orders_provider(user: User, order: Order) -> bool:
     return order.provider_id in provider_ids(user)
+
+
+def can_view_personal_number(user: User, order: Order) -> bool:
+    """The order page shows the full personal number to the ordering unit and to the provider,
+    who needs it to identify the person (004 Bilaga 4); lists mask it."""
+    return order.client.ordering_unit_id in ordering_unit_ids(user) or is_orders_provider(
+        user, order
+    )
 
 
 def can_receive_order(user: User, order: Order) -> bool:

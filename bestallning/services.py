@@ -381,6 +381,15 @@ def order_send(*, order: Order, by: User) -> Order:
             _("Brukaren har redan en beställning hos %(provider)s som gäller under samma tid. "
               "Gör en ändring av den i stället.") % {"provider": order.provider}
         ) from None  # fmt: skip
+    if order.supersedes_id:
+        # The change answers the provider's open change-of-need reports on the order it replaces
+        # (the officer's "Ny beställning", 004 §4.2.4): no report is left waiting after it.
+        NeedChangeReport.objects.filter(order_id=order.supersedes_id, answer="").update(
+            answer=NeedChangeAnswer.NEW_ORDER,
+            new_order=order,
+            answered_by=by,
+            answered_at=timezone.now(),
+        )
     return order
 
 

@@ -84,8 +84,14 @@ TEMPLATES = [
 ]
 
 # Sections the apps add to the client page and the start page, in order (ramtid/panels.py).
-RAMTID_CLIENT_PANELS: list[str] = []
-RAMTID_START_PANELS: list[str] = []
+RAMTID_CLIENT_PANELS: list[str] = ["bestallning.panels.client_panel"]
+RAMTID_START_PANELS: list[str] = [
+    "bestallning.panels.manager_worklist",
+    "bestallning.panels.officer_worklist",
+    "bestallning.panels.provider_inbox",
+]
+# What `manage.py load_demo` loads, in order: the core's demo, then each app's on top of it.
+RAMTID_DEMO_LOADERS = ["ramtid.demo.load_demo", "bestallning.demo.load"]
 
 # PostgreSQL only: there is no SQLite code path. `make run`/`make test` start a private server.
 DATABASES = {"default": env.db_url("DATABASE_URL")}
@@ -231,6 +237,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Assessed and intended function level share one choice set: one enum in the schema.
+    "ENUM_NAME_OVERRIDES": {"FunctionLevelEnum": "bestallning.choices.FunctionLevel"},
 }
 
 # The audit trail: pghistory's event tables refuse UPDATE and DELETE, and the context (who, from

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -210,6 +211,12 @@ def client_access_log(request, pk):
         "ramtid/client_access_log.html",
         {"client": client, "entries": selectors.client_access_history(client=client)},
     )
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links; send them to ours."""
+    return redirect(static("ramtid/favicon.svg"), permanent=True)
 
 
 @never_cache

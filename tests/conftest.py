@@ -2,11 +2,20 @@
 
 `world` is the matrix the access tests walk: each organisation has a twin in another unit,
 provider or municipality, so "another organisation's object" is always at hand.
+
+The browser fixtures (`browser`, `page`, `watched`) are here too, not in tests/browser/, so that
+each app's browser tests share the one Playwright session: two sync Playwright instances cannot
+run in the same thread.
 """
 
-from dataclasses import dataclass
+import importlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.test import Client as HttpClient
 
 from ramtid.choices import Role
@@ -19,6 +28,21 @@ from tests.factories import (
     UserFactory,
     member,
 )
+
+
+@pytest.fixture(autouse=True)
+def reference_data(request):
+    """The catalogue and the ICF life areas come from a data migration, and a transactional test
+    ends by emptying every table: load them again before each transactional test (the loader is
+    idempotent), so no test depends on running before one."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        load = importlib.import_module("ramtid.migrations.0002_reference_data").load
+        load(django_apps, None)
 
 
 @pytest.fixture(autouse=True)
@@ -108,3 +132,84 @@ def world(db) -> World:
             last_name="Östlund",
         ),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Browser tests: Playwright against pytest-django's live server, with Debian's Chromium, never a
+# downloaded one.
+#
+# The live server runs in a thread of this process, and Playwright's sync API keeps an asyncio
+# event loop running in the main thread, so Django's guard against ORM calls from async code would
+# refuse the test's own database work (fixtures, factories). Nothing here is async, so it is
+# switched off.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VIEWPORT = {"width": 1280, "height": 800}
+
+
+@pytest.fixture
+def static_files_from_the_finders(settings):
+    # The live server serves /static/ from the finders, which know app.css but not the hashed
+    # names (app.1a2b3c.css) a manifest storage would write into the page.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} saknas: installera paketet chromium (make system-test-deps).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Watched:
+    """What a page did behind the scenes: console errors and every URL it requested."""
+
+    errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def watched() -> Watched:
+    return Watched()
+
+
+@pytest.fixture
+def page(browser, live_server, watched, static_files_from_the_finders) -> Iterator:
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport=VIEWPORT,
+        locale="sv-SE",
+        timezone_id="Europe/Stockholm",
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+
+    def on_console(message) -> None:
+        if message.type == "error":
+            watched.errors.append(message.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: watched.errors.append(str(error)))
+    page.on("request", lambda request: watched.requests.append(request.url))
+    yield page
+    context.close()

@@ -141,3 +141,9 @@ def test_relatives_of_another_units_client_are_404(world):
     remove = reverse("relative_remove", args=[world.client.pk, relative.pk])
     assert http.post(remove).status_code == 404
     assert relative.__class__.objects.filter(pk=relative.pk).exists()
+
+
+def test_favicon_ico_redirects_to_our_icon(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].startswith("/static/ramtid/favicon")

@@ -1,0 +1,868 @@
+"""Pages for decisions, orders and change-of-need reports. Thin: every object is fetched through
+a selector (another organisation's is a 404), every action is checked by a permission (a visible
+object the user may not act on is a 403), and every write is one service call."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bestallning import pdf, permissions, rules, selectors, services
+from bestallning.choices import (
+    ACTIVE_STATUSES,
+    ApprovalStatus,
+    NeedChangeAnswer,
+    OrderStatus,
+    Period,
+    SupportOrientation,
+)
+from bestallning.forms import (
+    INTERVENTIONS_PREFIX,
+    MAX_INTERVENTIONS,
+    Catalogue,
+    DecisionForm,
+    DecisionReviewForm,
+    InterventionForm,
+    InterventionFormSet,
+    NeedChangeNoChangeForm,
+    NeedChangeReportForm,
+    OrderChangeForm,
+    OrderCreateForm,
+    OrderEndForm,
+    OrderExecuteForm,
+    OrderForm,
+)
+from bestallning.models import Decision, Order
+from ramtid.audit import log_access
+from ramtid.choices import AccessAction
+from ramtid.permissions import can_view_client_contact
+from ramtid.selectors import clients_visible_to
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    """A service's errors onto the form: each next to its field, the rest at the top."""
+    if hasattr(error, "error_dict"):
+        for name, texts in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, texts)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _next_or(request, default: str) -> str:
+    """Where a small action form asked to go back to (the start page's inbox), if it is ours."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def hours_hhmm(hours: Decimal) -> str:
+    """A decision's hours per month (51.60) as the order writes time (51:36)."""
+    return rules.hhmm(int((hours * 60).quantize(Decimal(1), rounding=ROUND_HALF_UP)))
+
+
+def _decision(request, pk: int) -> Decision:
+    return get_object_or_404(selectors.decisions_visible_to(request.user), pk=pk)
+
+
+def _order(request, pk: int) -> Order:
+    return get_object_or_404(selectors.orders_visible_to(request.user), pk=pk)
+
+
+def _form_page(request, *, form, title: str, submit: str, cancel: str, crumbs, **extra):
+    """The small one-form pages (new order, change, end, delete, report a change of need)."""
+    return render(
+        request,
+        "bestallning/form_page.html",
+        {
+            "form": form,
+            "title": title,
+            "submit": submit,
+            "cancel_url": cancel,
+            "crumbs": crumbs,
+            **extra,
+        },
+    )
+
+
+def _client_crumbs(client) -> list[tuple[str, str]]:
+    return [
+        (_("Brukare"), reverse("client_list")),
+        (str(client), reverse("client_detail", args=[client.pk])),
+    ]
+
+
+def _order_crumbs(order: Order) -> list[tuple[str, str]]:
+    return [
+        *_client_crumbs(order.client),
+        (_("Beställning %(date)s") % {"date": f"{order.valid_from:%Y-%m-%d}"},
+         reverse("order_detail", args=[order.pk])),
+    ]  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------
+# Decisions
+
+
+@login_required
+def decision_create(request, client_pk: int):
+    client = get_object_or_404(clients_visible_to(request.user), pk=client_pk)
+    _require(permissions.can_create_decision(request.user, client))
+    catalogue = Catalogue.for_municipality(client.municipality)
+    form = DecisionForm(request.POST or None, catalogue=catalogue)
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision = services.decision_create(client=client, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            # Above the delegation, the decision's page says so where the decision is shown.
+            messages.success(request, _("Beslutet är registrerat."))
+            return redirect("decision_detail", pk=decision.pk)
+    return render(
+        request,
+        "bestallning/decision_form.html",
+        {
+            "form": form,
+            "client": client,
+            "crumbs": _client_crumbs(client),
+            "delegation_hours": client.municipality.delegation_hours,
+        },
+    )
+
+
+def _pending_text(decision: Decision) -> str:
+    return _(
+        "Beslutet är över din delegation (%(hours)s tim/mån) och väntar på enhetschefens "
+        "godkännande. Beställningar på beslutet kan inte skickas förrän det är godkänt."
+    ) % {"hours": decision.client.municipality.delegation_hours}
+
+
+def _decision_context(request, decision: Decision) -> dict:
+    return {
+        "decision": decision,
+        "client": decision.client,
+        "crumbs": _client_crumbs(decision.client),
+        "hours_hhmm": hours_hhmm(decision.hours_per_month),
+        "granted": decision.granted_interventions.order_by("category", "position", "name"),
+        "orders": selectors.orders_visible_to(request.user).filter(decision=decision),
+        "pending_text": _pending_text(decision),
+        "can_create_order": permissions.can_create_order(request.user, decision),
+        "can_review": decision.approval_status == ApprovalStatus.PENDING
+        and permissions.can_review_decision(request.user, decision),
+    }
+
+
+@login_required
+def decision_detail(request, pk: int):
+    decision = _decision(request, pk)
+    return render(request, "bestallning/decision_detail.html", _decision_context(request, decision))
+
+
+@login_required
+def decision_review(request, pk: int):
+    """The unit manager approves, or does not approve, a decision above the delegation."""
+    decision = _decision(request, pk)
+    _require(permissions.can_review_decision(request.user, decision))
+    if decision.approval_status != ApprovalStatus.PENDING:
+        messages.info(request, _("Beslutet väntar inte på ditt godkännande."))
+        return redirect("decision_detail", pk=decision.pk)
+    form = DecisionReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_review(
+                decision=decision,
+                by=request.user,
+                approve=form.cleaned_data["approve"],
+                comment=form.cleaned_data["approval_comment"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            if form.cleaned_data["approve"]:
+                messages.success(request, _("Beslutet är godkänt."))
+            else:
+                messages.success(request, _("Beslutet är inte godkänt. Handläggaren ser din "
+                                            "kommentar."))  # fmt: skip
+            return redirect("start")
+    context = _decision_context(request, decision)
+    context["form"] = form
+    return render(request, "bestallning/decision_review.html", context)
+
+
+# ---------------------------------------------------------------------------------------------
+# Orders: create, the draft page, send
+
+
+@login_required
+def order_create(request, decision_pk: int):
+    decision = _decision(request, decision_pk)
+    _require(permissions.can_create_order(request.user, decision))
+    form = OrderCreateForm(request.POST or None, decision=decision)
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = services.order_create(decision=decision, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Utkastet är skapat. Fyll i beställningen och skicka "
+                                        "den till utföraren."))  # fmt: skip
+            return redirect("order_edit", pk=order.pk)
+    return _form_page(
+        request,
+        form=form,
+        title=_("Ny beställning till utförare"),
+        intro=_("Beställningen byggs på beslutet från %(date)s (%(outcome)s, %(hours)s "
+                "timmar/månad).") % {"date": f"{decision.decided_on:%Y-%m-%d}",
+                                     "outcome": decision.get_outcome_display().lower(),
+                                     "hours": hours_hhmm(decision.hours_per_month)},
+        submit=_("Skapa utkast"),
+        cancel=reverse("decision_detail", args=[decision.pk]),
+        crumbs=_client_crumbs(decision.client),
+    )  # fmt: skip
+
+
+def _draft(request, pk: int) -> Order:
+    """An order of the user's unit, with its interventions, for the draft's pages (the caller
+    sends an issued order to its read-only page: `_to_issued`)."""
+    order = get_object_or_404(
+        selectors.order_with_interventions(selectors.orders_visible_to(request.user)), pk=pk
+    )
+    _require(permissions.can_order(request.user, order))
+    return order
+
+
+def _to_issued(request, order: Order) -> HttpResponse:
+    messages.info(request, _("Beställningen är skickad och kan inte längre ändras."))
+    return redirect("order_detail", pk=order.pk)
+
+
+def _catalogue(order: Order) -> Catalogue:
+    return Catalogue.for_municipality(
+        order.client.municipality,
+        in_use=[item.intervention_type_id for item in order.interventions.all()],
+    )
+
+
+def _formset(order: Order, catalogue: Catalogue, data=None) -> InterventionFormSet:
+    if data is not None:
+        return InterventionFormSet(
+            data, prefix=INTERVENTIONS_PREFIX, form_kwargs={"catalogue": catalogue}
+        )
+    initial = [InterventionForm.initial_for(item) for item in order.interventions.all()]
+    formset = InterventionFormSet(
+        initial=initial, prefix=INTERVENTIONS_PREFIX, form_kwargs={"catalogue": catalogue}
+    )
+    formset.extra = 0 if initial else 1  # a new draft starts with one empty row
+    return formset
+
+
+def _save_draft(request, order: Order, catalogue: Catalogue):
+    """Parse the whole order page and save it with one service call, all or nothing.
+
+    Returns (saved order or None, order form, formset); on failure the forms carry the errors,
+    each on its field: the service's `interventions-<i>-<field>` keys go onto the i:th row saved.
+    """
+    order_form = OrderForm(request.POST)
+    formset = _formset(order, catalogue, request.POST)
+    if not (order_form.is_valid() and formset.is_valid()):
+        return None, order_form, formset
+    rows = formset.rows()
+    try:
+        saved = services.order_save_draft(
+            order=order,
+            by=request.user,
+            version=order_form.cleaned_data["version"],
+            fields=order_form.service_fields(),
+            interventions=[row.service_input() for row in rows],
+        )
+    except ValidationError as error:
+        _apply_order_errors(order_form, rows, error)
+        return None, order_form, formset
+    return saved, order_form, formset
+
+
+def _apply_order_errors(order_form: OrderForm, rows: list, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        order_form.add_error(None, error.messages)  # e.g. someone else saved first
+        return
+    for key, texts in error.message_dict.items():
+        prefix, _sep, rest = key.partition("-")
+        index, _sep, name = rest.partition("-")
+        if prefix == INTERVENTIONS_PREFIX and index.isdigit() and int(index) < len(rows):
+            rows[int(index)].add_service_error(name, texts)
+        else:
+            order_form.add_error(key if key in order_form.fields else None, texts)
+
+
+def _month(order: Order) -> rules.MonthConversion:
+    municipality = order.client.municipality
+    return rules.MonthConversion(municipality.days_per_month, municipality.weeks_per_month)
+
+
+def _time_basis_context(order: Order, entries: list) -> dict:
+    """The aside beside the order form: minutes per month per intervention and the total.
+
+    `entries` are (name, rules.Frequency or None): from the saved draft, or from the form as it
+    is being typed. Computed with the municipality's month conversion, never saved here.
+    """
+    basis = rules.time_basis([f for _name, f in entries if f is not None], _month(order))
+    parts = iter(basis.parts)
+    rows = []
+    for name, frequency in entries:
+        if frequency is None:
+            rows.append({"name": name, "hhmm": None, "frequency": ""})
+            continue
+        minutes = _("%(minutes)s min") % {"minutes": frequency.minutes}
+        if frequency.double_staffing:
+            minutes += _(", två personal")
+        rows.append(
+            {
+                "name": name,
+                "hhmm": rules.hhmm(next(parts)),
+                "frequency": f"{rules.occasion_text(frequency)}, {minutes}",
+            }
+        )
+    frame = int((order.decision.hours_per_month * 60).to_integral_value(ROUND_HALF_UP))
+    return {
+        "basis_rows": rows,
+        "total_hhmm": rules.hhmm(basis.total),
+        "double_staffing_hhmm": rules.hhmm(basis.double_staffing_minutes)
+        if basis.double_staffing_minutes
+        else "",
+        "frame_hhmm": rules.hhmm(frame),
+        "over_frame_hhmm": rules.hhmm(basis.total - frame) if basis.total > frame else "",
+        "days_per_month": _decimal_text(_month(order).days_per_month),
+        "weeks_per_month": _decimal_text(_month(order).weeks_per_month),
+    }
+
+
+def _decimal_text(value: Decimal) -> str:
+    """4.350 → '4,35': as the municipality's settings read in Swedish."""
+    return f"{value.normalize():f}".replace(".", ",")
+
+
+def _saved_entries(order: Order) -> list:
+    return [(item.intervention_type.name, item.frequency()) for item in order.interventions.all()]
+
+
+def _form_entries(formset) -> list:
+    return [
+        (form.cleaned_data["intervention_type"].name, frequency)
+        for form, frequency in formset.rows_with_frequency()
+    ]
+
+
+def _warnings_by_field(order: Order) -> dict:
+    """The saved draft's quality warnings, keyed by the field they concern; a row's warnings
+    are keyed 'interventions-<i>-<field>' like the formset's own names, the overall goals'
+    (one per line) all under 'overall_goals' with the line they are on."""
+    by_field: dict[str, list] = {}
+    for warning in services.quality_warnings(order):
+        field, line = warning.field, None
+        if field.startswith("overall_goals-"):
+            field, line = "overall_goals", int(field.rpartition("-")[2]) + 1
+        by_field.setdefault(field, []).append(
+            {
+                "message": warning.message,
+                "suggestion": warning.suggestion,
+                "kind_label": rules.WARNING_KIND_LABELS.get(warning.kind, ""),
+                "line": line,
+            }
+        )
+    return by_field
+
+
+def _error_list(order_form: OrderForm, formset) -> list[tuple[str, str]]:
+    """(text, anchor) for the summary at the top: the order's errors, then each row's."""
+    items = [(text, "") for text in order_form.non_field_errors()]
+    items += [
+        (f"{field.label}: {text}", field.id_for_label)
+        for field in order_form
+        for text in field.errors
+    ]
+    items += [(text, "section-interventions") for text in formset.non_form_errors()]
+    for number, form in enumerate(formset.forms, start=1):
+        items += [(_("Insats %(n)s: %(e)s") % {"n": number, "e": text}, form.prefix)
+                  for text in form.non_field_errors()]  # fmt: skip
+        items += [
+            (_("Insats %(n)s, %(field)s: %(e)s")
+             % {"n": number, "field": field.label.lower(), "e": text},
+             field.id_for_label or form.prefix)
+            for field in form
+            for text in field.errors
+        ]  # fmt: skip
+    return items
+
+
+def _render_order_page(request, order, catalogue, order_form=None, formset=None):
+    """The draft's one page: its sections, the time basis beside them, and sending below."""
+    bound = order_form is not None
+    if not bound:
+        order_form = OrderForm(initial=OrderForm.initial_for(order))
+        formset = _formset(order, catalogue)
+        entries = _saved_entries(order)
+        warnings = _warnings_by_field(order)
+    else:
+        entries = _form_entries(formset)
+        warnings = {}  # they describe the saved draft; the page now shows unsaved input
+    for index, form in enumerate(formset.forms):
+        form.warnings_description = warnings.get(f"interventions-{index}-description", [])
+        form.warnings_client_goal = warnings.get(f"interventions-{index}-client_goal", [])
+        form.number = index + 1
+    blockers = services.sending_blockers(order)
+    warning_count = sum(len(items) for items in warnings.values())
+    return render(
+        request,
+        "bestallning/order_edit.html",
+        {
+            "order": order,
+            "client": order.client,
+            "decision": order.decision,
+            "crumbs": _client_crumbs(order.client),
+            "order_form": order_form,
+            "formset": formset,
+            "warnings": warnings,
+            "warning_count": warning_count,
+            "blockers": blockers,
+            "error_list": _error_list(order_form, formset) if bound else [],
+            "decision_hhmm": hours_hhmm(order.decision.hours_per_month),
+            "pending_text": _pending_text(order.decision),
+            **_time_basis_context(order, entries),
+        },
+    )
+
+
+@login_required
+def order_edit(request, pk: int):
+    order = _draft(request, pk)
+    if not order.is_draft:
+        return _to_issued(request, order)
+    catalogue = _catalogue(order)
+    if request.method == "POST":
+        if "add_row" in request.POST:  # "Lägg till insats" without JavaScript: nothing saved
+            data = _with_new_row(request.POST)
+            return _render_order_page(
+                request, order, catalogue, OrderForm(data), _formset(order, catalogue, data)
+            )
+        saved, order_form, formset = _save_draft(request, order, catalogue)
+        if saved is not None:
+            messages.success(request, _("Utkastet är sparat."))
+            return redirect("order_edit", pk=order.pk)
+        return _render_order_page(request, order, catalogue, order_form, formset)
+    log_access(
+        user=request.user, clients=[order.client], action=AccessAction.VIEW,
+        what="Beställningen (utkast)", request=request,
+    )  # fmt: skip
+    return _render_order_page(request, order, catalogue)
+
+
+def _total_forms(data) -> int:
+    try:
+        return max(0, min(int(data.get(f"{INTERVENTIONS_PREFIX}-TOTAL_FORMS", 0)),
+                          MAX_INTERVENTIONS))  # fmt: skip
+    except (TypeError, ValueError):
+        return 0
+
+
+def _with_new_row(post):
+    data = post.copy()
+    index = _total_forms(data)
+    if index < MAX_INTERVENTIONS:
+        prefix = f"{INTERVENTIONS_PREFIX}-{index}"
+        data[f"{INTERVENTIONS_PREFIX}-TOTAL_FORMS"] = str(index + 1)
+        data[f"{prefix}-period"] = Period.PER_WEEK
+        data.setlist(f"{prefix}-weekdays", [str(day) for day in sorted(rules.ALL_WEEKDAYS)])
+        data[f"{prefix}-every_n_weeks"] = "2"
+        data[f"{prefix}-support_orientation"] = SupportOrientation.UNSPECIFIED
+    return data
+
+
+def _with_standard_minutes(post, catalogue: Catalogue):
+    """When a row's intervention was just chosen (it differs from the one its minutes came
+    from), its minutes become that intervention's standard time; returns the rows changed."""
+    data = post.copy()
+    changed = []
+    for index in range(_total_forms(data)):
+        prefix = f"{INTERVENTIONS_PREFIX}-{index}"
+        kind = catalogue.type_for(data.get(f"{prefix}-intervention_type"))
+        if kind is not None and data.get(f"{prefix}-minutes_source") != str(kind.pk):
+            data[f"{prefix}-minutes"] = str(kind.standard_minutes)
+            data[f"{prefix}-minutes_source"] = str(kind.pk)
+            changed.append(index)
+    return data, changed
+
+
+@login_required
+@require_POST
+def order_time_basis(request, pk: int):
+    """The aside, recomputed from the unsaved form as the officer types (htmx); saves nothing."""
+    order = _draft(request, pk)
+    if not order.is_draft:
+        return HttpResponse(status=204)  # sent meanwhile: the aside is left as it is
+    catalogue = _catalogue(order)
+    data, changed = _with_standard_minutes(request.POST, catalogue)
+    formset = _formset(order, catalogue, data)
+    context = _time_basis_context(order, _form_entries(formset))
+    context["changed_rows"] = [formset.forms[i] for i in changed if i < len(formset.forms)]
+    return render(request, "bestallning/_time_basis_update.html", context)
+
+
+@login_required
+@require_POST
+def order_add_intervention(request, pk: int):
+    """'Lägg till insats' with htmx: one empty row, and the formset's count raised by one."""
+    order = _draft(request, pk)
+    if not order.is_draft:
+        return HttpResponse(status=204)  # sent meanwhile: the aside is left as it is
+    index = _total_forms(request.POST)
+    if index >= MAX_INTERVENTIONS:
+        return HttpResponse(status=204)
+    formset = _formset(order, _catalogue(order))
+    form = formset.new_row(index)
+    form.number = index + 1
+    # htmx moves focus to [autofocus] in what it swaps in: the officer goes on in the new row.
+    form.fields["intervention_type"].widget.attrs["autofocus"] = True
+    return render(
+        request,
+        "bestallning/_intervention_added.html",
+        {"form": form, "total_forms": index + 1, "prefix": INTERVENTIONS_PREFIX},
+    )
+
+
+@login_required
+@require_POST
+def order_send(request, pk: int):
+    """'Skicka till utföraren' posts the whole page: it is saved first, so nothing typed is
+    lost, then sent. What blocks sending comes back as a message above the form."""
+    order = _draft(request, pk)
+    if not order.is_draft:
+        return _to_issued(request, order)
+    catalogue = _catalogue(order)
+    saved, order_form, formset = _save_draft(request, order, catalogue)
+    if saved is None:
+        return _render_order_page(request, order, catalogue, order_form, formset)
+    try:
+        services.order_send(order=saved, by=request.user)
+    except ValidationError as error:
+        messages.error(
+            request,
+            _("Utkastet är sparat men kunde inte skickas: %(reasons)s")
+            % {"reasons": " ".join(error.messages)},
+        )
+        return redirect("order_edit", pk=order.pk)
+    messages.success(
+        request, _("Beställningen är skickad till %(provider)s.") % {"provider": order.provider}
+    )
+    return redirect("order_detail", pk=order.pk)
+
+
+@login_required
+def order_delete(request, pk: int):
+    order = _draft(request, pk)
+    if not order.is_draft:
+        return _to_issued(request, order)
+    form = forms.Form(request.POST or None)  # a confirmation: no fields
+    if request.method == "POST":
+        try:
+            services.order_delete_draft(order=order, by=request.user)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Utkastet är borttaget."))
+            return redirect("client_detail", pk=order.client_id)
+    return _form_page(
+        request,
+        form=form,
+        title=_("Ta bort utkastet?"),
+        intro=_("Utkastet till %(provider)s, som skulle gälla från %(date)s, tas bort. Det går "
+                "inte att ångra.") % {"provider": order.provider,
+                                      "date": f"{order.valid_from:%Y-%m-%d}"},
+        submit=_("Ta bort utkastet"),
+        danger=True,
+        cancel=reverse("order_edit", args=[order.pk]),
+        crumbs=_client_crumbs(order.client),
+    )  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------
+# The issued order
+
+
+def _history(order: Order) -> list[tuple[str, str]]:
+    rows = [(_("Skapad"), f"{order.created_at:%Y-%m-%d}, {order.ordered_by}")]
+    if order.sent_at:
+        rows.append((_("Skickad till utföraren"), f"{order.sent_at:%Y-%m-%d}, {order.sent_by}"))
+    if order.received_at:
+        rows.append((_("Mottagen av utföraren"),
+                     f"{order.received_at:%Y-%m-%d}, {order.received_by}"))  # fmt: skip
+    if order.executed_on:
+        rows.append((_("Verkställd"), f"{order.executed_on:%Y-%m-%d}"))
+    if order.status == OrderStatus.SUPERSEDED and order.valid_to:
+        rows.append(
+            (
+                _("Ersatt av ny beställning"),
+                _("gällde till och med %(date)s") % {"date": f"{order.valid_to:%Y-%m-%d}"},
+            )
+        )
+    if order.status == OrderStatus.ENDED and order.valid_to:
+        rows.append(
+            (
+                _("Avslutad"),
+                _("sista dag %(date)s: %(reason)s")
+                % {"date": f"{order.valid_to:%Y-%m-%d}", "reason": order.ended_reason},
+            )
+        )
+    return rows  # fmt: skip
+
+
+@login_required
+def order_detail(request, pk: int):
+    """The order as the provider reads it, laid out like 004 Bilaga 4 (the same wording as the
+    PDF: bestallning.pdf.order_print_context), with its history and what the user may do."""
+    order = get_object_or_404(
+        selectors.order_with_interventions(
+            selectors.orders_visible_to(request.user).select_related("sent_by", "received_by")
+        ),
+        pk=pk,
+    )
+    user = request.user
+    if order.is_draft and permissions.can_edit_order(user, order):
+        return redirect("order_edit", pk=order.pk)
+    log_access(
+        user=user, clients=[order.client], action=AccessAction.VIEW, what="Beställningen",
+        request=request,
+    )  # fmt: skip
+    successor = selectors.orders_visible_to(user).filter(supersedes=order).first()
+    active = order.status in ACTIVE_STATUSES
+    can_order = permissions.can_order(user, order)
+    context = pdf.order_print_context(order, user)
+    context.update(
+        {
+            "crumbs": _client_crumbs(order.client),
+            "show_personal_number": permissions.can_view_personal_number(user, order),
+            "show_contact": can_view_client_contact(user, order.client),
+            "changes": selectors.order_changes(order),
+            "history": _history(order),
+            "need_changes": selectors.need_changes_visible_to(user).filter(order=order),
+            "successor": successor,
+            "can_change": can_order and active and successor is None,
+            "can_end": can_order and active,
+            "can_receive": permissions.can_receive_order(user, order),
+            "can_execute": permissions.can_execute_order(user, order),
+            "can_report": permissions.can_report_need_change(user, order),
+            "execute_form": OrderExecuteForm(),
+        }
+    )
+    return render(request, "bestallning/order_detail.html", context)
+
+
+@login_required
+def order_pdf(request, pk: int):
+    order = _order(request, pk)
+    return pdf.order_pdf_response(order, request.user, request=request)
+
+
+@login_required
+def order_change(request, pk: int):
+    """'Ändra beställning': a new draft, a copy of this order, that replaces it from a date."""
+    order = _order(request, pk)
+    _require(permissions.can_order(request.user, order))
+    successor = selectors.orders_visible_to(request.user).filter(supersedes=order).first()
+    if successor is not None:
+        messages.info(request, _("Det finns redan en ändring av beställningen."))
+        return redirect("order_detail", pk=successor.pk)
+    form = OrderChangeForm(request.POST or None, order=order)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = services.order_change_create(
+                order=order, by=request.user, valid_from=form.cleaned_data["valid_from"]
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            text = _("Ändringen är ett utkast, en kopia av den nuvarande beställningen. Ändra "
+                     "det som behövs och skicka den till utföraren.")  # fmt: skip
+            if order.need_changes.filter(answer="").exists():
+                text += " " + _("När den skickas besvaras rapporten om förändrat behov med "
+                                "den nya beställningen.")  # fmt: skip
+            messages.success(request, text)
+            return redirect("order_edit", pk=change.pk)
+    return _form_page(
+        request,
+        form=form,
+        title=_("Ändra beställning"),
+        intro=_("En ändrad beställning ersätter den nuvarande från det datum du väljer. Du "
+                "får ett utkast att ändra i innan det skickas."),
+        submit=_("Skapa ändring"),
+        cancel=reverse("order_detail", args=[order.pk]),
+        crumbs=_order_crumbs(order),
+    )  # fmt: skip
+
+
+@login_required
+def order_end(request, pk: int):
+    order = _order(request, pk)
+    _require(permissions.can_order(request.user, order) and order.status in ACTIVE_STATUSES)
+    form = OrderEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.order_end(order=order, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Beställningen är avslutad."))
+            return redirect("order_detail", pk=order.pk)
+    return _form_page(
+        request,
+        form=form,
+        title=_("Avsluta beställning"),
+        intro=_("Beställningen till %(provider)s avslutas utan att ersättas av en ny, t.ex. när "
+                "brukaren flyttar eller tackar nej till fortsatt hjälp.")
+        % {"provider": order.provider},
+        submit=_("Avsluta beställningen"),
+        danger=True,
+        cancel=reverse("order_detail", args=[order.pk]),
+        crumbs=_order_crumbs(order),
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def order_receive(request, pk: int):
+    order = _order(request, pk)
+    _require(permissions.can_receive_order(request.user, order))
+    try:
+        services.order_receive(order=order, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Beställningen för %(client)s är kvitterad som mottagen.")
+                         % {"client": order.client})  # fmt: skip
+    return redirect(_next_or(request, reverse("order_detail", args=[order.pk])))
+
+
+@login_required
+@require_POST
+def order_execute(request, pk: int):
+    order = _order(request, pk)
+    _require(permissions.can_execute_order(request.user, order))
+    form = OrderExecuteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Ange datumet då hjälpen började, som ÅÅÅÅ-MM-DD."))
+    else:
+        try:
+            services.order_execute(order=order, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("Beställningen för %(client)s är verkställd från %(date)s.")
+                % {"client": order.client, "date": form.cleaned_data["executed_on"]},
+            )
+    return redirect(_next_or(request, reverse("order_detail", args=[order.pk])))  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------
+# Change of need
+
+
+@login_required
+def need_change_create(request, order_pk: int):
+    """The provider tells the officer that the client's needs have changed (004 §3.1, §4.2.4)."""
+    order = _order(request, order_pk)
+    _require(permissions.can_report_need_change(request.user, order))
+    form = NeedChangeReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.need_change_report(order=order, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Rapporten är skickad till handläggaren."))
+            return redirect("order_detail", pk=order.pk)
+    return _form_page(
+        request,
+        form=form,
+        title=_("Rapportera förändrat behov"),
+        intro=_("Berätta för handläggaren att %(client)s behov har ändrats, mer eller mindre, "
+                "varaktigt eller tillfälligt. Handläggaren svarar med en ny beställning eller "
+                "med varför beställningen inte ändras.") % {"client": order.client},
+        submit=_("Skicka till handläggaren"),
+        cancel=reverse("order_detail", args=[order.pk]),
+        crumbs=_order_crumbs(order),
+    )  # fmt: skip
+
+
+def _report(request, pk: int):
+    return get_object_or_404(selectors.need_changes_visible_to(request.user), pk=pk)
+
+
+@login_required
+def need_change_detail(request, pk: int):
+    return _render_need_change(request, _report(request, pk), NeedChangeNoChangeForm())
+
+
+def _render_need_change(request, report, form: NeedChangeNoChangeForm):
+    order = report.order
+    can_answer = permissions.can_answer_need_change(request.user, report)
+    successor = selectors.orders_visible_to(request.user).filter(supersedes=order).first()
+    return render(
+        request,
+        "bestallning/need_change_detail.html",
+        {
+            "report": report,
+            "order": order,
+            "client": order.client,
+            "crumbs": _order_crumbs(order),
+            "can_answer": can_answer,
+            "can_change": can_answer and order.status in ACTIVE_STATUSES,
+            "successor": successor,
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def need_change_answer(request, pk: int):
+    """'Ingen ändring' with its reason (a new order answers the report when it is sent)."""
+    report = _report(request, pk)
+    _require(permissions.can_answer_need_change(request.user, report))
+    form = NeedChangeNoChangeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.need_change_answer(
+                report=report,
+                by=request.user,
+                answer=NeedChangeAnswer.NO_CHANGE,
+                reason=form.cleaned_data["answer_reason"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Svaret är registrerat. Utföraren ser det på "
+                                        "beställningen."))  # fmt: skip
+            return redirect("start")
+    return _render_need_change(request, report, form)
