@@ -125,10 +125,25 @@ def run(args: argparse.Namespace) -> int:
         if args.redis and not env.get("REDIS_URL"):
             env["REDIS_URL"] = stack.enter_context(redis())
         command = args.command[1:] if args.command[:1] == ["--"] else args.command
+        return _run_command(command, env)
+
+
+def _run_command(command: list[str], env: dict[str, str]) -> int:
+    """Run the command in a process group of its own, so that stopping this process (Ctrl-C or
+    SIGTERM) stops everything it started, the runserver reloader's child included, before the
+    servers are shut down."""
+    process = subprocess.Popen(command, env=env, start_new_session=True)
+    try:
+        return process.wait()
+    except (KeyboardInterrupt, SystemExit):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
         try:
-            return subprocess.call(command, env=env)
-        except KeyboardInterrupt:
-            return 130
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        return 130
 
 
 def main(argv: list[str] | None = None) -> int:
