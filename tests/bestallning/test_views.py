@@ -792,3 +792,64 @@ def test_the_start_page_costs_the_same_queries_for_two_orders_or_six(world, role
     services.order_receive(order=Order.objects.first(), by=world.coordinator)
 
     assert _start_page_queries(http) == with_two
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("decided_on", "2026-02-30", "giltigt datum"),
+        ("valid_from", "2026-13-01", "giltigt datum"),
+        ("hours_per_month", "-5", "större än eller lika med 0"),
+        ("hours_per_month", "100000", ""),
+    ],
+)
+def test_impossible_dates_and_absurd_hours_on_a_decision_are_refused(world, field, value, message):
+    data = {
+        "outcome": "granted",
+        "legal_basis": "SoL 4 kap. 1 §",
+        "decided_on": TODAY.isoformat(),
+        "valid_from": TODAY.isoformat(),
+        "valid_to": "",
+        "hours_per_month": "10",
+        "reasoning": "x",
+        "purpose_and_goal": "y",
+        field: value,
+    }
+    response = world.login(world.officer).post(
+        reverse("decision_create", args=[world.client.pk]), data
+    )
+    assert response.status_code == 200
+    errors = " ".join(response.context["form"].errors[field])
+    assert message in errors and errors
+    assert not Decision.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [({"minutes": "-10"}, "minutes"), ({"minutes": "100000"}, "minutes"),
+     ({"occasions": "-1"}, "occasions")],
+)  # fmt: skip
+def test_negative_or_absurd_minutes_are_refused_on_the_row_and_nothing_is_saved(
+    world, overrides, field
+):
+    kinds = catalogue(world.municipality)
+    order = new_draft(world)
+    response = world.login(world.officer).post(
+        reverse("order_edit", args=[order.pk]),
+        page_data(order, [row_data(kinds["Duschhjälp"], **overrides)], order_text="Ändrad"),
+    )
+    assert response.status_code == 200
+    assert response.context["formset"].forms[0].errors[field]
+    order.refresh_from_db()
+    assert order.version == 1 and order.order_text == "" and not order.interventions.exists()
+
+
+def test_an_intervention_from_another_municipalitys_catalogue_is_refused_on_the_row(world):
+    foreign = catalogue(world.other_municipality)["Duschhjälp"]
+    order = new_draft(world)
+    response = world.login(world.officer).post(
+        reverse("order_edit", args=[order.pk]), page_data(order, [row_data(foreign)])
+    )
+    assert response.status_code == 200
+    assert response.context["formset"].forms[0].errors["intervention_type"]
+    assert not order.interventions.exists()
