@@ -45,6 +45,7 @@ from bestallning.forms import (
 from bestallning.models import Decision, Order
 from ramtid.audit import log_access
 from ramtid.choices import AccessAction
+from ramtid.forms import apply_service_errors
 from ramtid.permissions import can_view_client_contact
 from ramtid.selectors import clients_visible_to
 
@@ -55,15 +56,6 @@ from ramtid.selectors import clients_visible_to
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    """A service's errors onto the form: each next to its field, the rest at the top."""
-    if hasattr(error, "error_dict"):
-        for name, texts in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, texts)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _next_or(request, default: str) -> str:
@@ -134,7 +126,7 @@ def decision_create(request, client_pk: int):
         try:
             decision = services.decision_create(client=client, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             # Above the delegation, the decision's page says so where the decision is shown.
             messages.success(request, _("Beslutet är registrerat."))
@@ -197,7 +189,7 @@ def decision_review(request, pk: int):
                 comment=form.cleaned_data["approval_comment"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             if form.cleaned_data["approve"]:
                 messages.success(request, _("Beslutet är godkänt."))
@@ -223,7 +215,7 @@ def order_create(request, decision_pk: int):
         try:
             order = services.order_create(decision=decision, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Utkastet är skapat. Fyll i beställningen och skicka "
                                         "den till utföraren."))  # fmt: skip
@@ -587,7 +579,7 @@ def order_delete(request, pk: int):
         try:
             services.order_delete_draft(order=order, by=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Utkastet är borttaget."))
             return redirect("client_detail", pk=order.client_id)
@@ -699,7 +691,7 @@ def order_change(request, pk: int):
                 order=order, by=request.user, valid_from=form.cleaned_data["valid_from"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             text = _("Ändringen är ett utkast, en kopia av den nuvarande beställningen. Ändra "
                      "det som behövs och skicka den till utföraren.")  # fmt: skip
@@ -729,7 +721,7 @@ def order_end(request, pk: int):
         try:
             services.order_end(order=order, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Beställningen är avslutad."))
             return redirect("order_detail", pk=order.pk)
@@ -798,7 +790,7 @@ def need_change_create(request, order_pk: int):
         try:
             services.need_change_report(order=order, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Rapporten är skickad till handläggaren."))
             return redirect("order_detail", pk=order.pk)
@@ -860,7 +852,7 @@ def need_change_answer(request, pk: int):
                 reason=form.cleaned_data["answer_reason"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Svaret är registrerat. Utföraren ser det på "
                                         "beställningen."))  # fmt: skip

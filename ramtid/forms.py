@@ -1,10 +1,24 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from ramtid import personal_number
 from ramtid.choices import Role
 from ramtid.models import Client, ClientRelative, OrderingUnit, User
 from ramtid.services import CLIENT_FIELDS
+
+
+def apply_service_errors(
+    form: forms.BaseForm, error: ValidationError, *, renamed: dict[str, str] | None = None
+) -> None:
+    """Put a service's ValidationError onto a form: each message next to its field (`renamed`
+    maps a model field to the form field that carries it), the rest at the top."""
+    if hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            name = (renamed or {}).get(name, name)
+            form.add_error(name if name in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
 
 
 class ClientSearchForm(forms.Form):

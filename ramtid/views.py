@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ramtid import permissions, selectors, services
 from ramtid.audit import log_access
 from ramtid.choices import AccessAction, Role
-from ramtid.forms import ClientForm, ClientRelativeForm, ClientSearchForm
+from ramtid.forms import ClientForm, ClientRelativeForm, ClientSearchForm, apply_service_errors
 from ramtid.models import OrderingUnit
 from ramtid.panels import render_panels
 from ramtid.pdf import pdf_response, render_pdf
@@ -104,16 +104,6 @@ def _units_for(user):
     )
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    """Put a service's errors on the form's fields, so each message sits next to its field."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            field = {"personal_number": "personal_number_input"}.get(field, field)
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
-
-
 @login_required
 def client_create(request):
     if not permissions.can_create_client(request.user):
@@ -129,7 +119,7 @@ def client_create(request):
                 by=request.user, ordering_unit=unit, personal_number_input=number, **data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error, renamed={"personal_number": "personal_number_input"})
         else:
             return redirect("client_detail", pk=client.pk)
     return render(request, "ramtid/client_form.html", {"form": form, "client": None})
@@ -143,7 +133,7 @@ def client_edit(request, pk):
         try:
             services.client_update(client=client, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error, renamed={"personal_number": "personal_number_input"})
         else:
             return redirect("client_detail", pk=client.pk)
     return render(request, "ramtid/client_form.html", {"form": form, "client": client})
