@@ -1,0 +1,405 @@
+"""Every write of implementation plans (STYLE.md: services write)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bestallning import rules as order_rules
+from bestallning.choices import ACTIVE_STATUSES, ISSUED_STATUSES, Period
+from bestallning.models import Order
+from genomforandeplan import rules
+from genomforandeplan.choices import (
+    CHECKLIST_STEPS,
+    MeetingPlace,
+    Participant,
+    PlanStatus,
+    ReviewOutcome,
+)
+from genomforandeplan.models import (
+    HEADING_FIELDS,
+    ContactAssignment,
+    ImplementationPlan,
+    PlanFollowUp,
+    PlanItem,
+    PlanReview,
+    PlanVersion,
+)
+from ramtid.choices import Role
+from ramtid.models import InterventionType, User
+
+PLAN_FIELDS = (
+    *HEADING_FIELDS,
+    "planned_daily_visits",
+    "participants",
+    "meeting_place",
+    "meeting_place_other",
+    "client_influence",
+    "deviation_reason",
+    "deviation_helper",
+    "life_story",
+    "checklist",
+    "coverage_reasons",
+)
+
+# ---------------------------------------------------------------------------------------------
+# Contact person
+
+
+@transaction.atomic
+def contact_assign(
+    *, order: Order, by: User, contact_person: User, deputy: User | None = None
+) -> ContactAssignment:
+    """The coordinator names the client's contact person and deputy (004 §3.2.3)."""
+    if order.status not in ACTIVE_STATUSES:
+        raise ValidationError(_("Kontaktman utses för en gällande beställning."))
+    staff = set(
+        User.objects.filter(
+            memberships__provider=order.provider,
+            memberships__role__in=[Role.CONTACT_PERSON, Role.PROVIDER_COORDINATOR],
+        ).values_list("pk", flat=True)
+    )
+    errors = {}
+    if contact_person.pk not in staff:
+        errors["contact_person"] = _("Kontaktmannen måste arbeta hos %(provider)s.") % {
+            "provider": order.provider
+        }
+    if deputy is not None and deputy.pk not in staff:
+        errors["deputy"] = _("Ersättaren måste arbeta hos %(provider)s.") % {
+            "provider": order.provider
+        }
+    if deputy is not None and deputy == contact_person:
+        errors["deputy"] = _("Ersättaren ska vara en annan person än kontaktmannen.")
+    if errors:
+        raise ValidationError(errors)
+    assignment, _created = ContactAssignment.objects.update_or_create(
+        order=order,
+        defaults={
+            "contact_person": contact_person,
+            "deputy": deputy,
+            "assigned_by": by,
+            "assigned_on": timezone.localdate(),
+        },
+    )
+    return assignment
+
+
+# ---------------------------------------------------------------------------------------------
+# The order a plan is checked against
+
+
+def current_order(plan: ImplementationPlan) -> Order:
+    """The order the plan must now follow: the newest issued order for the client at the
+    provider (a change supersedes the order the plan was written for)."""
+    return (
+        Order.objects.filter(
+            client_id=plan.client_id, provider_id=plan.provider_id, status__in=ISSUED_STATUSES
+        )
+        .select_related("client__municipality")
+        .order_by("-valid_from", "-id")
+        .first()
+    ) or plan.order
+
+
+def needs_revision(plan: ImplementationPlan, order: Order | None = None) -> bool:
+    """A new order has superseded the one the plan was completed against (004 §4.2.4)."""
+    order = order or current_order(plan)
+    return plan.versions.exists() and order.pk != plan.order_id
+
+
+def _items_of_order(order: Order) -> list[rules.Item]:
+    return [
+        rules.Item(i.intervention_type_id, str(i), i.period, i.occasions, i.every_n_weeks)
+        for i in order.interventions.select_related("intervention_type")
+    ]
+
+
+def _items_of_plan(plan: ImplementationPlan) -> list[rules.Item]:
+    return [
+        rules.Item(i.intervention_type_id, str(i), i.period, i.occasions, i.every_n_weeks)
+        for i in plan.items.select_related("intervention_type")
+    ]
+
+
+def frequency_text(item: rules.Item) -> str:
+    if not item.occasions:
+        return _("utan frekvens")
+    frequency = order_rules.Frequency(
+        period=Period(item.period), occasions=item.occasions, minutes=1,
+        every_n_weeks=item.every_n_weeks,
+    )  # fmt: skip
+    return order_rules.occasion_text(frequency)
+
+
+def coverage(plan: ImplementationPlan, order: Order | None = None) -> list[rules.Gap]:
+    order = order or current_order(plan)
+    return rules.coverage_gaps(
+        ordered=_items_of_order(order),
+        planned=_items_of_plan(plan),
+        ordered_daily_visits=order.daily_visits,
+        planned_daily_visits=plan.planned_daily_visits,
+        frequency_text=frequency_text,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing the plan
+
+
+@transaction.atomic
+def plan_start(*, order: Order, by: User) -> ImplementationPlan:
+    """Start the plan from the order, pre-filled with each ordered intervention and its
+    frequency and with the ordered daily visits. A client has one living plan per provider."""
+    if order.status not in ACTIVE_STATUSES:
+        raise ValidationError(_("En genomförandeplan skrivs mot en gällande beställning."))
+    existing = ImplementationPlan.objects.filter(client=order.client, provider=order.provider)
+    if existing.exists():
+        raise ValidationError(_("Brukaren har redan en genomförandeplan hos utföraren."))
+    try:
+        with transaction.atomic():
+            plan = ImplementationPlan.objects.create(
+                client=order.client, provider=order.provider, order=order, created_by=by,
+                planned_daily_visits=order.daily_visits,
+            )  # fmt: skip
+    except IntegrityError:
+        raise ValidationError(_("Brukaren har redan en genomförandeplan hos utföraren.")) from None
+    PlanItem.objects.bulk_create(
+        PlanItem(
+            plan=plan,
+            position=item.position,
+            intervention_type=item.intervention_type,
+            period=item.period,
+            occasions=item.occasions or 1,
+            every_n_weeks=item.every_n_weeks,
+        )
+        for item in order.interventions.all()
+    )
+    return plan
+
+
+@dataclass
+class PlanItemInput:
+    intervention_type: InterventionType
+    period: str
+    occasions: int
+    every_n_weeks: int = 1
+    can_do_myself: str = ""
+    need_help_with: str = ""
+    how_and_when: str = ""
+    who_helps: str = ""
+    my_goal: str = ""
+
+
+def _validate_fields(plan: ImplementationPlan, fields: dict) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    participants = fields.get("participants", [])
+    if not set(participants) <= set(Participant.values):
+        errors["participants"] = [_("Välj bland de angivna deltagarna.")]
+    place = fields.get("meeting_place", "")
+    if place and place not in MeetingPlace.values:
+        errors["meeting_place"] = [_("Välj var planen skrevs.")]
+    if place == MeetingPlace.OTHER and not fields.get("meeting_place_other", "").strip():
+        errors["meeting_place_other"] = [_("Skriv var ni träffades.")]
+    steps = dict(CHECKLIST_STEPS)
+    for step, day in (fields.get("checklist") or {}).items():
+        if step not in steps:
+            errors.setdefault("checklist", []).append(_("Okänt steg i checklistan."))
+        elif day:
+            try:
+                ticked = datetime.date.fromisoformat(day)
+            except (TypeError, ValueError):
+                errors.setdefault("checklist", []).append(
+                    _("%(step)s: datumet är inte giltigt.") % {"step": steps[step]}
+                )
+                continue
+            if ticked > timezone.localdate():
+                errors.setdefault("checklist", []).append(
+                    _("%(step)s: datumet kan inte vara i framtiden.") % {"step": steps[step]}
+                )
+    return errors
+
+
+@transaction.atomic
+def plan_save(
+    *, plan: ImplementationPlan, by: User, version: int, fields: dict, items: list[PlanItemInput]
+) -> ImplementationPlan:
+    """Save the working copy, all or nothing, against the version the page was read at.
+
+    Saving an approved or returned plan makes it a draft again: the completed versions stay as
+    they were, and a new version is made when the client approves the revision.
+    """
+    errors = _validate_fields(plan, fields)
+    for index, item in enumerate(items):
+        if item.intervention_type.municipality_id != plan.client.municipality_id:
+            errors[f"items-{index}-intervention_type"] = [
+                _("%(name)s finns inte i kommunens insatskatalog.")
+                % {"name": item.intervention_type}
+            ]
+        if not 1 <= (item.occasions or 0) <= 24:
+            errors[f"items-{index}-occasions"] = [_("Ange antal tillfällen mellan 1 och 24.")]
+        if item.period == Period.EVERY_N_WEEKS and not 2 <= (item.every_n_weeks or 0) <= 52:
+            errors[f"items-{index}-every_n_weeks"] = [
+                _("Ange hur många veckor det går mellan tillfällena (2–52).")
+            ]
+    if errors:
+        raise ValidationError(errors)
+    values = {key: fields[key] for key in PLAN_FIELDS if key in fields}
+    updated = ImplementationPlan.objects.filter(pk=plan.pk, version=version).update(
+        **values, status=PlanStatus.DRAFT, version=F("version") + 1
+    )
+    if not updated:
+        raise ValidationError(
+            _("Någon annan har sparat planen sedan du öppnade den. Dina ändringar har inte "
+              "sparats: ladda om sidan för att se den senaste versionen.")
+        )  # fmt: skip
+    plan.items.all().delete()
+    PlanItem.objects.bulk_create(
+        PlanItem(
+            plan=plan,
+            position=position,
+            intervention_type=item.intervention_type,
+            period=item.period,
+            occasions=item.occasions,
+            every_n_weeks=item.every_n_weeks if item.period == Period.EVERY_N_WEEKS else 1,
+            **{key: getattr(item, key) for key in HEADING_FIELDS},
+        )
+        for position, item in enumerate(items)
+    )
+    plan.refresh_from_db()
+    return plan
+
+
+def completion_blockers(plan: ImplementationPlan, order: Order | None = None) -> list[str]:
+    """What stops the plan from being completed: participation (004 §3.2.2, §3.2.9) and every
+    gap against the order fixed or given a reason."""
+    blockers = []
+    took_part = (
+        bool(plan.participants) and bool(plan.meeting_place) and bool(plan.client_influence.strip())
+    )
+    deviation = bool(plan.deviation_reason.strip()) and bool(plan.deviation_helper.strip())
+    if not took_part and not deviation:
+        blockers.append(
+            _("Delaktighet saknas: ange vem som deltog, var och hur brukaren påverkade planen – "
+              "eller, om brukaren inte kunde eller ville delta, varför och vem som hjälpte till.")
+        )  # fmt: skip
+    for gap in rules.unexplained(coverage(plan, order), plan.coverage_reasons):
+        blockers.append(_("%(gap)s. Rätta planen eller skriv ett skäl.") % {"gap": gap.message})
+    if not plan.items.exists():
+        blockers.append(_("Planen har inga insatser."))
+    return blockers
+
+
+def snapshot(plan: ImplementationPlan, order: Order) -> dict:
+    """The plan as text, frozen in a version: what the client approved."""
+    return {
+        "order_id": order.pk,
+        "headings": {field: getattr(plan, field) for field in HEADING_FIELDS},
+        "planned_daily_visits": plan.planned_daily_visits,
+        "items": [
+            {
+                "name": str(item),
+                "intervention_type_id": item.intervention_type_id,
+                "frequency": frequency_text(
+                    rules.Item(
+                        item.intervention_type_id,
+                        str(item),
+                        item.period,
+                        item.occasions,
+                        item.every_n_weeks,
+                    )
+                ),
+                "headings": {field: getattr(item, field) for field in HEADING_FIELDS},
+            }
+            for item in plan.items.select_related("intervention_type")
+        ],
+        "participants": list(plan.participants),
+        "meeting_place": plan.meeting_place,
+        "meeting_place_other": plan.meeting_place_other,
+        "client_influence": plan.client_influence,
+        "deviation_reason": plan.deviation_reason,
+        "deviation_helper": plan.deviation_helper,
+        "life_story": plan.life_story,
+        "coverage_reasons": dict(plan.coverage_reasons),
+        "client_approved_on": plan.client_approved_on.isoformat(),
+        "client_approval_how": plan.client_approval_how,
+    }
+
+
+@transaction.atomic
+def plan_complete(
+    *, plan: ImplementationPlan, by: User, client_approved_on: datetime.date,
+    client_approval_how: str,
+) -> PlanVersion:  # fmt: skip
+    """The client approves the plan (004 §3.2.8): it becomes ready, a version is frozen, and the
+    officer can see and check it. The plan is now written against the current order."""
+    plan = ImplementationPlan.objects.select_for_update().get(pk=plan.pk)
+    errors = {}
+    if client_approved_on > timezone.localdate():
+        errors["client_approved_on"] = _("Datumet kan inte vara i framtiden.")
+    if not client_approval_how.strip():
+        errors["client_approval_how"] = _("Skriv hur brukaren godkände planen.")
+    if errors:
+        raise ValidationError(errors)
+    if plan.status == PlanStatus.READY:
+        raise ValidationError(_("Planen är redan klar och väntar på handläggaren."))
+    order = current_order(plan)
+    blockers = completion_blockers(plan, order)
+    if blockers:
+        raise ValidationError(blockers)
+    plan.client_approved_on, plan.client_approval_how = client_approved_on, client_approval_how
+    plan.order, plan.status = order, PlanStatus.READY
+    plan.save(update_fields=["client_approved_on", "client_approval_how", "order", "status"])
+    number = (plan.versions.aggregate(last=Max("number"))["last"] or 0) + 1
+    return PlanVersion.objects.create(
+        plan=plan, number=number, order=order, snapshot=snapshot(plan, order), created_by=by
+    )
+
+
+@transaction.atomic
+def plan_review(
+    *, plan: ImplementationPlan, by: User, approve: bool, comment: str = ""
+) -> PlanReview:
+    """The officer checks the ready plan against the order: approves it, or returns it with a
+    comment the provider sees on its worklist (002 "Arbetssätt")."""
+    plan = ImplementationPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != PlanStatus.READY:
+        raise ValidationError(_("Planen väntar inte på granskning."))
+    if not approve and not comment.strip():
+        raise ValidationError({"comment": _("Skriv vad utföraren behöver ändra.")})
+    version = plan.versions.order_by("-number").first()
+    review = PlanReview.objects.create(
+        version=version,
+        outcome=ReviewOutcome.APPROVED if approve else ReviewOutcome.RETURNED,
+        comment=comment,
+        reviewed_by=by,
+    )
+    plan.status = PlanStatus.APPROVED if approve else PlanStatus.RETURNED
+    plan.save(update_fields=["status"])
+    return review
+
+
+@transaction.atomic
+def plan_follow_up(
+    *, plan: ImplementationPlan, by: User, followed_up_on: datetime.date, notes: str,
+    needs_changed: bool = False,
+) -> PlanFollowUp:  # fmt: skip
+    """Record the provider's follow-up (at least every 6 months, and when needs change)."""
+    errors = {}
+    if followed_up_on > timezone.localdate():
+        errors["followed_up_on"] = _("Datumet kan inte vara i framtiden.")
+    if not notes.strip():
+        errors["notes"] = _("Skriv vad uppföljningen visade.")
+    if not plan.versions.exists():
+        errors["__all__"] = _("Planen följs upp när den har blivit klar första gången.")
+    if errors:
+        raise ValidationError(errors)
+    return PlanFollowUp.objects.create(
+        plan=plan, followed_up_on=followed_up_on, notes=notes, needs_changed=needs_changed,
+        followed_up_by=by,
+    )  # fmt: skip
