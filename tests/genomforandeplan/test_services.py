@@ -1,0 +1,272 @@
+"""Plans: pre-filled from the order, participation, coverage, the approve/return loop, frozen
+versions, revision on a new order, contact persons, follow-ups and who sees what."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection, transaction
+
+from bestallning import services as order_services
+from genomforandeplan import selectors, services
+from genomforandeplan.choices import DeadlineStatus, PlanStatus
+from genomforandeplan.models import PlanVersion
+from tests.bestallning.conftest import TODAY, catalogue, row
+from tests.factories import UserFactory, member
+from tests.genomforandeplan.conftest import complete, executed_order, items_of, plan_fields
+
+
+def test_the_plan_starts_from_the_order(world, order, plan):
+    assert [(str(i), i.period, i.occasions) for i in plan.items.all()] == [
+        ("Duschhjälp", "per_week", 2)
+    ]
+    assert plan.planned_daily_visits == order.daily_visits
+    assert services.coverage(plan) == []
+    with pytest.raises(ValidationError):
+        services.plan_start(order=order, by=world.contact_person)
+
+
+def test_no_participation_no_completion_and_nothing_changes(world, plan):
+    plan = services.plan_save(
+        plan=plan, by=world.contact_person, version=plan.version,
+        fields={"participants": [], "meeting_place": "", "client_influence": ""},
+        items=items_of(plan),
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as error:
+        services.plan_complete(
+            plan=plan, by=world.contact_person, client_approved_on=TODAY,
+            client_approval_how="Muntligt",
+        )  # fmt: skip
+    assert "Delaktighet saknas" in error.value.messages[0]
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DRAFT and not plan.versions.exists()
+
+
+def test_a_documented_deviation_allows_completion(world, plan):
+    plan = services.plan_save(
+        plan=plan, by=world.contact_person, version=plan.version,
+        fields={"participants": [], "deviation_reason": "Lisa orkade inte delta efter sjukhus.",
+                "deviation_helper": "Dottern Linnéa"},
+        items=items_of(plan),
+    )  # fmt: skip
+    version = services.plan_complete(
+        plan=plan, by=world.contact_person, client_approved_on=TODAY,
+        client_approval_how="Dottern godkände för Lisas räkning, Lisa nickade ja.",
+    )  # fmt: skip
+    assert version.number == 1 and version.snapshot["deviation_helper"] == "Dottern Linnéa"
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"meeting_place": "other", "meeting_place_other": ""}, "meeting_place_other"),
+        ({"participants": ["neighbour"]}, "participants"),
+        ({"checklist": {"read_order": "2026-02-30"}}, "checklist"),
+        ({"checklist": {"read_order": "2999-01-01"}}, "checklist"),
+    ],
+)
+def test_bad_plan_input_gets_a_swedish_message_and_nothing_is_saved(world, plan, fields, field):
+    with pytest.raises(ValidationError) as error:
+        services.plan_save(
+            plan=plan, by=world.contact_person, version=plan.version,
+            fields={"my_goal": "Ändrat", **fields}, items=items_of(plan),
+        )  # fmt: skip
+    assert field in error.value.message_dict
+    plan.refresh_from_db()
+    assert plan.my_goal == "" and plan.version == 1
+
+
+def test_every_gap_must_be_fixed_or_given_a_reason(world, plan):
+    kinds = catalogue(world.municipality)
+    items = [
+        services.PlanItemInput(intervention_type=kinds["Toalettbesök"], period="per_day",
+                               occasions=3),
+    ]  # fmt: skip
+    plan = services.plan_save(
+        plan=plan, by=world.contact_person, version=plan.version,
+        fields=plan_fields(plan, planned_daily_visits=2), items=items,
+    )  # fmt: skip
+    gaps = {gap.key: gap.message for gap in services.coverage(plan)}
+    duschhjalp, toalett = kinds["Duschhjälp"].pk, kinds["Toalettbesök"].pk
+    assert gaps == {
+        f"missing-{duschhjalp}": "Saknas i planen: Duschhjälp",
+        f"extra-{toalett}": "Finns i planen men är inte beställt: Toalettbesök",
+        "daily_visits": "Dagliga besök: planen har 2 per dag, beställningen 0",
+    }
+    blockers = services.completion_blockers(plan)
+    assert any("Saknas i planen: Duschhjälp" in b for b in blockers)
+    reasons = {key: "Överenskommet med handläggaren per telefon." for key in gaps}
+    plan = services.plan_save(
+        plan=plan, by=world.contact_person, version=plan.version,
+        fields=plan_fields(plan, coverage_reasons=reasons), items=items,
+    )  # fmt: skip
+    assert services.completion_blockers(plan) == []
+
+
+def test_frequency_mismatch_is_a_gap(world, plan):
+    [item] = items_of(plan)
+    item.occasions = 1
+    plan = services.plan_save(
+        plan=plan, by=world.contact_person, version=plan.version, fields=plan_fields(plan),
+        items=[item],
+    )  # fmt: skip
+    [gap] = services.coverage(plan)
+    assert gap.message == (
+        "Duschhjälp: planen säger en gång per vecka, beställningen två gånger per vecka"
+    )
+
+
+def test_approve_and_return_loop_and_frozen_versions(world, plan):
+    first = complete(world, plan)
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.READY
+    assert list(selectors.plans_to_review(world.officer)) == [plan]
+    with pytest.raises(ValidationError) as error:
+        services.plan_review(plan=plan, by=world.officer, approve=False)
+    assert "comment" in error.value.message_dict
+    services.plan_review(plan=plan, by=world.officer, approve=False,
+                         comment="Beskriv hur Lisa vill ha hjälp med duschen.")  # fmt: skip
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.RETURNED
+    # Revised and back: a second version, the first unchanged.
+    plan = services.plan_save(
+        plan=plan, by=world.contact_person, version=plan.version,
+        fields=plan_fields(plan, how_and_when="Dusch tisdag och fredag kväll, Lisa väljer."),
+        items=items_of(plan),
+    )  # fmt: skip
+    second = services.plan_complete(
+        plan=plan, by=world.contact_person, client_approved_on=TODAY, client_approval_how="Ja"
+    )
+    assert second.number == 2
+    services.plan_review(plan=plan, by=world.officer, approve=True)
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.APPROVED
+    first.refresh_from_db()
+    assert first.snapshot["headings"]["how_and_when"] == ""
+    changes = {c.what for c in selectors.version_diff(first, second)}
+    assert "Hela planen – Hur och när ska hjälpen utföras" in changes
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["UPDATE genomforandeplan_planversion SET snapshot = '{}'",
+     "DELETE FROM genomforandeplan_planversion",
+     "UPDATE genomforandeplan_planreview SET comment = 'ändrad'"],
+)  # fmt: skip
+def test_the_database_refuses_to_change_a_completed_version(world, plan, statement):
+    complete(world, plan)
+    services.plan_review(plan=plan, by=world.officer, approve=True)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement)
+    assert PlanVersion.objects.get().snapshot["items"]
+
+
+def test_a_new_order_marks_the_plan_for_revision_and_the_check_uses_it(world, order, plan):
+    complete(world, plan)
+    services.plan_review(plan=plan, by=world.officer, approve=True)
+    assert not services.needs_revision(plan)
+    kinds = catalogue(world.municipality)
+    change = order_services.order_change_create(
+        order=order, by=world.officer, valid_from=TODAY + datetime.timedelta(days=2)
+    )
+    change = order_services.order_save_draft(
+        order=change, by=world.officer, version=change.version, fields={"daily_visits": 0},
+        interventions=[row(kinds["Duschhjälp"]), row(kinds["Promenad"])],
+    )  # fmt: skip
+    assert not services.needs_revision(plan)  # a draft change is not an order yet
+    order_services.order_send(order=change, by=world.officer)
+    plan.refresh_from_db()
+    assert services.needs_revision(plan)
+    assert services.current_order(plan) == change
+    assert [g.message for g in services.coverage(plan)] == ["Saknas i planen: Promenad"]
+    # Revised against the new order, it no longer needs revision.
+    items = [*items_of(plan),
+             services.PlanItemInput(intervention_type=kinds["Promenad"], period="per_week",
+                                    occasions=2)]  # fmt: skip
+    plan = services.plan_save(plan=plan, by=world.contact_person, version=plan.version,
+                              fields=plan_fields(plan), items=items)  # fmt: skip
+    version = services.plan_complete(
+        plan=plan, by=world.contact_person, client_approved_on=TODAY, client_approval_how="Ja"
+    )
+    plan.refresh_from_db()
+    assert version.order == change and not services.needs_revision(plan)
+
+
+def test_deadline_not_due_then_on_time(world):
+    order = executed_order(world, executed_on=TODAY - datetime.timedelta(days=3))
+    assert selectors.order_plan_deadline(order).status == DeadlineStatus.NOT_DUE
+    complete(world, services.plan_start(order=order, by=world.contact_person))
+    assert selectors.order_plan_deadline(order).status == DeadlineStatus.ON_TIME
+
+
+def test_deadline_missing_when_not_ready_and_past_due(world):
+    order = executed_order(world, executed_on=TODAY - datetime.timedelta(days=20))
+    services.plan_start(order=order, by=world.contact_person)  # a draft is not a plan yet
+    missing = selectors.order_plan_deadline(order)
+    assert (missing.status, missing.days_late) == (DeadlineStatus.MISSING, 6)
+
+
+def test_late_plan_is_counted_late(world):
+    old = executed_order(world, executed_on=TODAY - datetime.timedelta(days=20))
+    complete(world, services.plan_start(order=old, by=world.contact_person))
+    late = selectors.order_plan_deadline(old)
+    assert (late.status, late.days_late) == (DeadlineStatus.LATE, 6)
+    assert late.due == TODAY - datetime.timedelta(days=6)
+
+
+def test_contact_person_and_deputy(world, order):
+    assert list(selectors.orders_without_contact_person(world.coordinator)) == [order]
+    assert selectors.contact_person_due(order) == order.executed_on + datetime.timedelta(days=5)
+    outsider = member(UserFactory(), "contact_person", provider=world.other_provider)
+    with pytest.raises(ValidationError) as error:
+        services.contact_assign(order=order, by=world.coordinator,
+                                contact_person=world.contact_person, deputy=outsider)  # fmt: skip
+    assert "deputy" in error.value.message_dict
+    services.contact_assign(
+        order=order, by=world.coordinator, contact_person=world.contact_person,
+        deputy=world.coordinator,
+    )  # fmt: skip
+    assert list(selectors.orders_without_contact_person(world.coordinator)) == []
+
+
+def test_follow_up_and_the_next_one_due(world, plan):
+    with pytest.raises(ValidationError):
+        services.plan_follow_up(plan=plan, by=world.contact_person, followed_up_on=TODAY,
+                                notes="För tidigt")  # fmt: skip
+    complete(world, plan)
+    assert selectors.next_follow_up_due(plan) == __import__(
+        "genomforandeplan.rules", fromlist=["add_months"]
+    ).add_months(TODAY, 6)
+    with pytest.raises(ValidationError) as error:
+        services.plan_follow_up(plan=plan, by=world.contact_person, followed_up_on=TODAY,
+                                notes=" ")  # fmt: skip
+    assert "notes" in error.value.message_dict
+    services.plan_follow_up(plan=plan, by=world.contact_person, followed_up_on=TODAY,
+                            notes="Fungerar bra, Lisa duschar själv mer.")  # fmt: skip
+
+
+def test_who_sees_the_plan(world, plan):
+    assert list(selectors.plans_visible_to(world.contact_person)) == [plan]
+    assert list(selectors.plans_visible_to(world.coordinator)) == [plan]
+    # The officer sees it only once the client has approved it.
+    assert list(selectors.plans_visible_to(world.officer)) == []
+    for outsider in (world.other_coordinator, world.other_officer, world.other_manager,
+                     world.fee_officer):  # fmt: skip
+        assert list(selectors.plans_visible_to(outsider)) == []
+    complete(world, plan)
+    assert list(selectors.plans_visible_to(world.officer)) == [plan]
+    assert list(selectors.plans_visible_to(world.manager)) == [plan]
+    assert list(selectors.plans_visible_to(world.other_officer)) == []
+    assert list(selectors.plans_visible_to(world.other_coordinator)) == []
+
+
+def test_two_people_saving_the_same_plan_the_second_is_refused(world, plan):
+    read = plan.version
+    services.plan_save(plan=plan, by=world.contact_person, version=read,
+                       fields={"my_goal": "Först"}, items=items_of(plan))  # fmt: skip
+    with pytest.raises(ValidationError) as error:
+        services.plan_save(plan=plan, by=world.coordinator, version=read,
+                           fields={"my_goal": "Sedan"}, items=items_of(plan))  # fmt: skip
+    assert "Någon annan har sparat planen" in error.value.messages[0]
+    plan.refresh_from_db()
+    assert plan.my_goal == "Först"
