@@ -46,6 +46,7 @@ from bestallning.models import Decision, Order
 from ramtid.audit import log_access
 from ramtid.choices import AccessAction
 from ramtid.forms import apply_service_errors
+from ramtid.panels import render_panels
 from ramtid.permissions import can_view_client_contact
 from ramtid.selectors import clients_visible_to
 
@@ -656,6 +657,7 @@ def order_detail(request, pk: int):
             "show_contact": can_view_client_contact(user, order.client),
             "changes": selectors.order_changes(order),
             "history": _history(order),
+            "panels": render_panels("RAMTID_ORDER_PANELS", request, order=order),
             "need_changes": selectors.need_changes_visible_to(user).filter(order=order),
             "successor": successor,
             "can_change": can_order and active and successor is None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from bestallning.choices import ACTIVE_STATUSES
@@ -12,7 +12,13 @@ from bestallning.models import Order
 from bestallning.selectors import orders_visible_to
 from genomforandeplan import rules
 from genomforandeplan.choices import PlanStatus
-from genomforandeplan.models import ContactAssignment, ImplementationPlan, PlanVersion
+from genomforandeplan.models import (
+    ContactAssignment,
+    ImplementationPlan,
+    PlanFollowUp,
+    PlanReview,
+    PlanVersion,
+)
 from ramtid import permissions
 from ramtid.models import User
 from ramtid.selectors import clients_visible_to
@@ -89,16 +95,17 @@ def plans_to_review(user: User) -> QuerySet[ImplementationPlan]:
 
 def plan_version_texts(version: PlanVersion) -> dict[str, str]:
     """A version flattened to {label: text}, for comparing versions heading by heading."""
-    from genomforandeplan.models import Headings
+    from genomforandeplan.models import HEADING_FIELDS, Headings
 
     labels = {f.name: str(f.verbose_name) for f in Headings._meta.get_fields()}
     data = version.snapshot
-    texts = {f"Hela planen – {labels[k]}": v for k, v in data["headings"].items()}
+    # In the order of 004 §3.3, whatever order the JSON keys came back from the database in.
+    texts = {f"Hela planen – {labels[k]}": data["headings"].get(k, "") for k in HEADING_FIELDS}
     texts["Planerade besök per dag"] = str(data.get("planned_daily_visits") or 0)
     for item in data["items"]:
         texts[f"{item['name']} – frekvens"] = item["frequency"]
-        for key, value in item["headings"].items():
-            texts[f"{item['name']} – {labels[key]}"] = value
+        for key in HEADING_FIELDS:
+            texts[f"{item['name']} – {labels[key]}"] = item["headings"].get(key, "")
     texts["Hur brukaren påverkade planen"] = data.get("client_influence", "")
     texts["Levnadsberättelse"] = data.get("life_story", "")
     texts["Brukaren godkände"] = f"{data['client_approved_on']} ({data['client_approval_how']})"
@@ -107,3 +114,63 @@ def plan_version_texts(version: PlanVersion) -> dict[str, str]:
 
 def version_diff(before: PlanVersion, after: PlanVersion) -> list[rules.VersionChange]:
     return rules.diff_versions(plan_version_texts(before), plan_version_texts(after))
+
+
+# ---------------------------------------------------------------------------------------------
+# Lists: a fixed number of queries however many orders or plans (the start page's worklists)
+
+
+def order_plan_deadlines(
+    orders: list[Order], today: datetime.date | None = None
+) -> dict[int, rules.Deadline]:
+    """`order_plan_deadline` for many orders in one query: {order id: Deadline} for the executed
+    ones. The orders must come with client__municipality (orders_visible_to does)."""
+    executed = [order for order in orders if order.executed_on is not None]
+    first = dict(
+        PlanVersion.objects.filter(order__in=executed)
+        .values("order")
+        .annotate(first=Min("created_at"))
+        .values_list("order", "first")
+    )
+    today = today or timezone.localdate()
+    return {
+        order.pk: rules.plan_deadline(
+            executed_on=order.executed_on,
+            deadline_days=order.client.municipality.plan_deadline_days,
+            ready_on=timezone.localdate(first[order.pk]) if order.pk in first else None,
+            today=today,
+        )
+        for order in executed
+    }
+
+
+def with_worklist_facts(plans: QuerySet[ImplementationPlan]) -> QuerySet[ImplementationPlan]:
+    """Plans annotated with what the worklists show without a query per plan: the last
+    follow-up, when the plan was first ready, and the latest review's outcome and comment."""
+    versions = PlanVersion.objects.filter(plan=OuterRef("pk"))
+    latest_review = PlanReview.objects.filter(version__plan=OuterRef("pk")).order_by(
+        "-version__number"
+    )
+    return plans.annotate(
+        last_follow_up_on=Subquery(
+            PlanFollowUp.objects.filter(plan=OuterRef("pk"))
+            .order_by("-followed_up_on")
+            .values("followed_up_on")[:1]
+        ),
+        first_ready_at=Subquery(versions.order_by("number").values("created_at")[:1]),
+        latest_number=Subquery(versions.order_by("-number").values("number")[:1]),
+        review_outcome=Subquery(latest_review.values("outcome")[:1]),
+        review_version=Subquery(latest_review.values("version__number")[:1]),
+        review_comment=Subquery(latest_review.values("comment")[:1]),
+    )
+
+
+def follow_up_due_of(plan: ImplementationPlan) -> datetime.date | None:
+    """`next_follow_up_due` from the annotations of `with_worklist_facts`."""
+    if plan.last_follow_up_on is not None:
+        start = plan.last_follow_up_on
+    elif plan.first_ready_at is not None:
+        start = timezone.localdate(plan.first_ready_at)
+    else:
+        return None
+    return rules.add_months(start, plan.client.municipality.plan_follow_up_months)

@@ -84,14 +84,25 @@ TEMPLATES = [
 ]
 
 # Sections the apps add to the client page and the start page, in order (ramtid/panels.py).
-RAMTID_CLIENT_PANELS: list[str] = ["bestallning.panels.client_panel"]
+RAMTID_CLIENT_PANELS: list[str] = [
+    "bestallning.panels.client_panel",
+    "genomforandeplan.panels.client_panel",
+]
 RAMTID_START_PANELS: list[str] = [
     "bestallning.panels.manager_worklist",
     "bestallning.panels.officer_worklist",
+    "genomforandeplan.panels.officer_worklist",
     "bestallning.panels.provider_inbox",
+    "genomforandeplan.panels.provider_worklist",
 ]
+# Sections later apps add to the order page (the plan's deadline status, genomforandeplan).
+RAMTID_ORDER_PANELS: list[str] = ["genomforandeplan.panels.order_panel"]
 # What `manage.py load_demo` loads, in order: the core's demo, then each app's on top of it.
-RAMTID_DEMO_LOADERS = ["ramtid.demo.load_demo", "bestallning.demo.load"]
+RAMTID_DEMO_LOADERS = [
+    "ramtid.demo.load_demo",
+    "bestallning.demo.load",
+    "genomforandeplan.demo.load",
+]
 
 # PostgreSQL only: there is no SQLite code path. `make run`/`make test` start a private server.
 DATABASES = {"default": env.db_url("DATABASE_URL")}

@@ -63,7 +63,7 @@ def test_the_demo_writes_are_attributed_to_the_load_demo_task(loaded):
 
 
 def test_a_superseded_order_is_replaced_by_a_sent_change_with_more_time(loaded):
-    old = Order.objects.get(status=OrderStatus.SUPERSEDED)
+    old = Order.objects.get(status=OrderStatus.SUPERSEDED, client__first_name="Gösta")
     new = old.superseded_by
 
     assert new.status == OrderStatus.SENT

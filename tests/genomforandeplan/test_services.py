@@ -270,3 +270,13 @@ def test_two_people_saving_the_same_plan_the_second_is_refused(world, plan):
     assert "Någon annan har sparat planen" in error.value.messages[0]
     plan.refresh_from_db()
     assert plan.my_goal == "Först"
+
+
+def test_the_order_page_shows_the_plans_deadline_and_contact_person(world, order):
+    from django.urls import reverse
+
+    services.contact_assign(order=order, by=world.coordinator, contact_person=world.contact_person)
+    page = world.login(world.officer).get(reverse("order_detail", args=[order.pk]))
+    text = page.content.decode()
+    assert "Planen ska vara klar" in text and "Ska vara klar senast" in text
+    assert str(world.contact_person) in text

@@ -1,0 +1,291 @@
+"""What the API shows of implementation plans, and what a provider's documentation system may
+send. Serializers validate fields; the services decide (STYLE.md)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from bestallning.api.serializers import ClientRefSerializer
+from bestallning.choices import Period
+from genomforandeplan import rules, selectors, services
+from genomforandeplan.choices import CHECKLIST_STEPS, MeetingPlace, Participant
+from genomforandeplan.models import (
+    HEADING_FIELDS,
+    ContactAssignment,
+    ImplementationPlan,
+    PlanFollowUp,
+    PlanItem,
+    PlanVersion,
+)
+from ramtid.models import InterventionType
+
+HEADING_HELP = "Med brukarens egna ord."
+
+
+class PlanItemSerializer(serializers.ModelSerializer):
+    intervention_type_name = serializers.CharField(source="intervention_type.name", read_only=True)
+    frequency_text = serializers.SerializerMethodField(help_text="Frekvensen i ord.")
+
+    class Meta:
+        model = PlanItem
+        fields = [
+            "id",
+            "intervention_type",
+            "intervention_type_name",
+            "period",
+            "occasions",
+            "every_n_weeks",
+            "frequency_text",
+            *HEADING_FIELDS,
+        ]
+        read_only_fields = fields
+
+    def get_frequency_text(self, item: PlanItem) -> str:
+        return services.frequency_text(
+            rules.Item(
+                item.intervention_type_id,
+                str(item),
+                item.period,
+                item.occasions,
+                item.every_n_weeks,
+            )
+        )
+
+
+class GapSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="Stabil nyckel; ange skälet i coverage_reasons[key].")
+    kind = serializers.ChoiceField(choices=["missing", "extra", "frequency", "daily_visits"])
+    message = serializers.CharField()
+    reason = serializers.CharField(help_text="Utförarens skäl, tomt om inget angetts.")
+
+
+class DeadlineSerializer(serializers.Serializer):
+    due = serializers.DateField(help_text="Planen ska vara klar senast detta datum.")
+    status = serializers.ChoiceField(
+        choices=["not_due", "on_time", "late", "missing"],
+        help_text="not_due: tid kvar; on_time/late: klar i tid/för sent; missing: saknas.",
+    )
+    days_late = serializers.IntegerField()
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    contact_person = serializers.StringRelatedField()
+    deputy = serializers.StringRelatedField()
+
+    class Meta:
+        model = ContactAssignment
+        fields = ["contact_person", "deputy", "assigned_on"]
+        read_only_fields = fields
+
+
+class VersionSerializer(serializers.ModelSerializer):
+    created_by = serializers.StringRelatedField()
+    review_outcome = serializers.CharField(
+        source="review.outcome", read_only=True, allow_null=True, default=None
+    )
+    review_comment = serializers.CharField(
+        source="review.comment", read_only=True, allow_null=True, default=None
+    )
+
+    class Meta:
+        model = PlanVersion
+        fields = ["number", "order", "created_at", "created_by", "review_outcome", "review_comment"]
+        read_only_fields = fields
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    followed_up_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = PlanFollowUp
+        fields = ["id", "followed_up_on", "notes", "needs_changed", "followed_up_by"]
+        read_only_fields = ["id", "followed_up_by"]
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    """En genomförandeplan med planerade insatser, delaktighet, checklista och avstämningen mot
+    den gällande beställningen."""
+
+    client = ClientRefSerializer(read_only=True)
+    provider = serializers.StringRelatedField()
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    items = PlanItemSerializer(many=True, read_only=True)
+    current_order = serializers.SerializerMethodField(
+        help_text="Beställningen planen nu ska följa (den senaste som skickats)."
+    )
+    needs_revision = serializers.SerializerMethodField(
+        help_text="En ny beställning har ersatt den som planen senast klarmarkerades mot."
+    )
+    coverage_gaps = serializers.SerializerMethodField()
+    completion_blockers = serializers.SerializerMethodField(
+        help_text="Det som hindrar att planen klarmarkeras."
+    )
+    deadline = serializers.SerializerMethodField(
+        help_text="När planen ska vara klar för den gällande beställningen; null före start."
+    )
+    contact = serializers.SerializerMethodField(help_text="Kontaktman och ersättare.")
+    next_follow_up_due = serializers.SerializerMethodField()
+    versions = VersionSerializer(many=True, read_only=True)
+    follow_ups = FollowUpSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ImplementationPlan
+        fields = [
+            "id",
+            "client",
+            "provider",
+            "order",
+            "current_order",
+            "status",
+            "status_display",
+            "version",
+            *HEADING_FIELDS,
+            "planned_daily_visits",
+            "participants",
+            "meeting_place",
+            "meeting_place_other",
+            "client_influence",
+            "deviation_reason",
+            "deviation_helper",
+            "life_story",
+            "checklist",
+            "coverage_reasons",
+            "client_approved_on",
+            "client_approval_how",
+            "items",
+            "coverage_gaps",
+            "completion_blockers",
+            "needs_revision",
+            "deadline",
+            "contact",
+            "next_follow_up_due",
+            "versions",
+            "follow_ups",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def _current(self, plan: ImplementationPlan):
+        cache = self.context.setdefault("_current_order", {})
+        if plan.pk not in cache:
+            cache[plan.pk] = services.current_order(plan)
+        return cache[plan.pk]
+
+    def get_current_order(self, plan: ImplementationPlan) -> int:
+        return self._current(plan).pk
+
+    def get_needs_revision(self, plan: ImplementationPlan) -> bool:
+        return services.needs_revision(plan, self._current(plan))
+
+    @extend_schema_field(GapSerializer(many=True))
+    def get_coverage_gaps(self, plan: ImplementationPlan) -> list[dict]:
+        reasons = plan.coverage_reasons or {}
+        return [
+            {
+                "key": gap.key,
+                "kind": gap.kind,
+                "message": gap.message,
+                "reason": reasons.get(gap.key, ""),
+            }
+            for gap in services.coverage(plan, self._current(plan))
+        ]
+
+    def get_completion_blockers(self, plan: ImplementationPlan) -> list[str]:
+        return services.completion_blockers(plan, self._current(plan))
+
+    @extend_schema_field(DeadlineSerializer(allow_null=True))
+    def get_deadline(self, plan: ImplementationPlan) -> dict | None:
+        deadline = selectors.order_plan_deadline(self._current(plan))
+        if deadline is None:
+            return None
+        return {
+            "due": deadline.due,
+            "status": deadline.status.value,
+            "days_late": deadline.days_late,
+        }
+
+    @extend_schema_field(ContactSerializer(allow_null=True))
+    def get_contact(self, plan: ImplementationPlan) -> dict | None:
+        assignment = ContactAssignment.objects.filter(order=self._current(plan)).first()
+        return ContactSerializer(assignment).data if assignment else None
+
+    def get_next_follow_up_due(self, plan: ImplementationPlan) -> str | None:
+        due = selectors.next_follow_up_due(plan)
+        return due.isoformat() if due else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Input
+
+
+class PlanStartSerializer(serializers.Serializer):
+    order = serializers.IntegerField(help_text="Beställningen planen skrivs mot.")
+
+
+class PlanItemInputSerializer(serializers.Serializer):
+    intervention_type = serializers.PrimaryKeyRelatedField(
+        queryset=InterventionType.objects.all(), help_text="En insats ur kommunens katalog."
+    )
+    period = serializers.ChoiceField(choices=Period.choices)
+    occasions = serializers.IntegerField()
+    every_n_weeks = serializers.IntegerField(default=1)
+    can_do_myself = serializers.CharField(allow_blank=True, default="", help_text=HEADING_HELP)
+    need_help_with = serializers.CharField(allow_blank=True, default="", help_text=HEADING_HELP)
+    how_and_when = serializers.CharField(allow_blank=True, default="", help_text=HEADING_HELP)
+    who_helps = serializers.CharField(allow_blank=True, default="", help_text=HEADING_HELP)
+    my_goal = serializers.CharField(allow_blank=True, default="", help_text=HEADING_HELP)
+
+
+class PlanWriteSerializer(serializers.Serializer):
+    """The working copy, saved all or nothing against `version`. PATCH leaves out what it does
+    not change; without `items` the planned interventions stay as they are."""
+
+    version = serializers.IntegerField(
+        help_text="Planens version när den lästes; en annan sparning sedan dess ger 409."
+    )
+    can_do_myself = serializers.CharField(allow_blank=True, required=False)
+    need_help_with = serializers.CharField(allow_blank=True, required=False)
+    how_and_when = serializers.CharField(allow_blank=True, required=False)
+    who_helps = serializers.CharField(allow_blank=True, required=False)
+    my_goal = serializers.CharField(allow_blank=True, required=False)
+    planned_daily_visits = serializers.IntegerField(
+        allow_null=True, required=False, min_value=0, max_value=24
+    )
+    participants = serializers.ListField(
+        child=serializers.ChoiceField(choices=Participant.choices), required=False
+    )
+    meeting_place = serializers.ChoiceField(
+        choices=MeetingPlace.choices, allow_blank=True, required=False
+    )
+    meeting_place_other = serializers.CharField(allow_blank=True, required=False, max_length=200)
+    client_influence = serializers.CharField(allow_blank=True, required=False)
+    deviation_reason = serializers.CharField(allow_blank=True, required=False)
+    deviation_helper = serializers.CharField(allow_blank=True, required=False, max_length=200)
+    life_story = serializers.CharField(allow_blank=True, required=False)
+    checklist = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, allow_null=True),
+        required=False,
+        help_text="Steg → datum (ÅÅÅÅ-MM-DD) då steget gjordes. Steg: "
+        + ", ".join(key for key, _label in CHECKLIST_STEPS)
+        + ".",
+    )
+    coverage_reasons = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        help_text="Skäl per avvikelse mot beställningen, nycklat som coverage_gaps[].key.",
+    )
+    items = PlanItemInputSerializer(many=True, required=False)
+
+    def validate(self, attrs: dict) -> dict:
+        # A PUT replaces the whole working copy, so it must carry the planned interventions.
+        if not self.partial and "items" not in attrs:
+            raise serializers.ValidationError({"items": ["Ange planens insatser."]})
+        return attrs
+
+
+class PlanCompleteSerializer(serializers.Serializer):
+    client_approved_on = serializers.DateField(help_text="Dagen då brukaren godkände planen.")
+    client_approval_how = serializers.CharField(
+        max_length=200, help_text="Hur brukaren godkände planen, t.ex. muntligt i hemmet."
+    )

@@ -1,0 +1,161 @@
+"""Implementation plans over the API, so that a provider's own documentation system can write
+its plans under the same rules and access as the pages.
+
+Another organisation's plan (and a plan the ordering unit may not see yet) is a 404; a plan the
+user can see but may not write is a 403; what the services refuse is a 400 with their Swedish
+messages keyed by field, and a save against a stale `version` is a 409.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from bestallning import selectors as order_selectors
+from bestallning.api.views import LoggedReadMixin, _bad_request
+from genomforandeplan import permissions, selectors, services
+from genomforandeplan.api.serializers import (
+    FollowUpSerializer,
+    PlanCompleteSerializer,
+    PlanSerializer,
+    PlanStartSerializer,
+    PlanWriteSerializer,
+)
+from genomforandeplan.models import HEADING_FIELDS, ImplementationPlan
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+class PlanViewSet(
+    LoggedReadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Genomförandeplaner: utföraren ser och skriver sina egna, beställarenheten ser dem när
+    brukaren har godkänt dem."""
+
+    serializer_class = PlanSerializer
+
+    def get_queryset(self):
+        return selectors.plans_visible_to(self.request.user).prefetch_related(
+            "items__intervention_type",
+            "versions__review",
+            "versions__created_by",
+            "follow_ups__followed_up_by",
+        )
+
+    def _writable(self) -> ImplementationPlan:
+        plan = self.get_object()
+        if not permissions.can_write_plan(self.request.user, plan.provider_id):
+            raise PermissionDenied(_("Bara utförarens personal kan skriva planen."))
+        return plan
+
+    def _plan_response(self, plan: ImplementationPlan, code: int = status.HTTP_200_OK) -> Response:
+        plan = self.get_queryset().get(pk=plan.pk)
+        self._log([plan.client])
+        return Response(self.get_serializer(plan).data, status=code)
+
+    @extend_schema(
+        request=PlanStartSerializer,
+        responses={201: PlanSerializer},
+        summary="Påbörja en genomförandeplan",
+    )
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        """Påbörja planen för en beställning, förifylld med de beställda insatserna."""
+        data = PlanStartSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = (
+            order_selectors.orders_visible_to(request.user)
+            .filter(pk=data.validated_data["order"])
+            .first()
+        )
+        if order is None:
+            raise Http404
+        if not permissions.can_write_plan(request.user, order.provider_id):
+            raise PermissionDenied(_("Bara utförarens personal kan skriva planen."))
+        try:
+            plan = services.plan_start(order=order, by=request.user)
+        except DjangoValidationError as error:
+            raise _bad_request(error) from None
+        return self._plan_response(plan, status.HTTP_201_CREATED)
+
+    @extend_schema(request=PlanWriteSerializer, responses=PlanSerializer, summary="Spara planen")
+    def update(self, request: Request, *args, partial: bool = False, **kwargs) -> Response:
+        """Spara arbetsexemplaret med `version` från när det lästes. En klar eller godkänd plan
+        blir ett utkast igen tills brukaren godkänner ändringen."""
+        plan = self._writable()
+        data = PlanWriteSerializer(data=request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        version = values.pop("version")
+        item_data = values.pop("items", None)
+        if item_data is None:
+            items = [
+                services.PlanItemInput(
+                    intervention_type=item.intervention_type,
+                    period=item.period,
+                    occasions=item.occasions,
+                    every_n_weeks=item.every_n_weeks,
+                    **{key: getattr(item, key) for key in HEADING_FIELDS},
+                )
+                for item in plan.items.all()
+            ]
+        else:
+            items = [services.PlanItemInput(**item) for item in item_data]
+        try:
+            plan = services.plan_save(
+                plan=plan, by=request.user, version=version, fields=values, items=items
+            )
+        except DjangoValidationError as error:
+            stale = not ImplementationPlan.objects.filter(pk=plan.pk, version=version).exists()
+            if stale and not hasattr(error, "error_dict"):
+                raise Conflict({"version": error.messages}) from None
+            raise _bad_request(error) from None
+        return self._plan_response(plan)
+
+    @extend_schema(
+        request=PlanWriteSerializer, responses=PlanSerializer, summary="Spara delar av planen"
+    )
+    def partial_update(self, request: Request, *args, **kwargs) -> Response:
+        return self.update(request, *args, partial=True, **kwargs)
+
+    @extend_schema(
+        request=PlanCompleteSerializer, responses=PlanSerializer, summary="Klarmarkera planen"
+    )
+    @action(detail=True, methods=["post"], url_path="klarmarkera")
+    def complete(self, request: Request, pk=None) -> Response:
+        """Brukaren har godkänt planen: den blir klar, en version sparas och handläggaren kan
+        granska den."""
+        plan = self._writable()
+        data = PlanCompleteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            services.plan_complete(plan=plan, by=request.user, **data.validated_data)
+        except DjangoValidationError as error:
+            raise _bad_request(error) from None
+        return self._plan_response(plan)
+
+    @extend_schema(
+        request=FollowUpSerializer,
+        responses={201: FollowUpSerializer},
+        summary="Registrera en uppföljning",
+    )
+    @action(detail=True, methods=["post"], url_path="uppfoljning")
+    def follow_up(self, request: Request, pk=None) -> Response:
+        """Utförarens uppföljning av planen (minst var sjätte månad och när behoven ändras)."""
+        plan = self._writable()
+        data = FollowUpSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            follow_up = services.plan_follow_up(plan=plan, by=request.user, **data.validated_data)
+        except DjangoValidationError as error:
+            raise _bad_request(error) from None
+        return Response(FollowUpSerializer(follow_up).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,619 @@
+"""Pages for contact persons and implementation plans. Thin, as in bestallning.views: every object
+is fetched through a selector (another organisation's plan or order is a 404, and the officer never
+sees a plan that has not been ready once), every action is checked by a permission (a visible
+object the user may not act on is a 403), and every write is a service call. Ids only in URLs."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bestallning import selectors as order_selectors
+from bestallning.forms import Catalogue
+from bestallning.models import Order
+from genomforandeplan import permissions, selectors, services
+from genomforandeplan.choices import MeetingPlace, Participant, PlanStatus
+from genomforandeplan.forms import (
+    ITEMS_PREFIX,
+    MAX_ITEMS,
+    CompareForm,
+    ContactAssignForm,
+    FollowUpForm,
+    PlanForm,
+    PlanItemForm,
+    PlanItemFormSet,
+    PlanReviewForm,
+)
+from genomforandeplan.models import HEADING_FIELDS, Headings, ImplementationPlan, PlanVersion
+from ramtid.audit import log_access
+from ramtid.choices import AccessAction
+from ramtid.forms import apply_service_errors
+
+HEADING_LABELS = {name: str(Headings._meta.get_field(name).verbose_name) for name in HEADING_FIELDS}
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _plan(request, pk: int) -> ImplementationPlan:
+    return get_object_or_404(selectors.plans_visible_to(request.user), pk=pk)
+
+
+def _writable(request, pk: int) -> ImplementationPlan:
+    plan = _plan(request, pk)
+    _require(permissions.can_write_plan(request.user, plan.provider_id))
+    return plan
+
+
+def _order(request, pk: int) -> Order:
+    return get_object_or_404(order_selectors.orders_visible_to(request.user), pk=pk)
+
+
+def _client_crumbs(client) -> list[tuple[str, str]]:
+    return [
+        (_("Brukare"), reverse("client_list")),
+        (str(client), reverse("client_detail", args=[client.pk])),
+    ]
+
+
+def _plan_crumbs(plan: ImplementationPlan) -> list[tuple[str, str]]:
+    plan_url = reverse("plan_detail", args=[plan.pk])
+    return [*_client_crumbs(plan.client), (_("Genomförandeplan"), plan_url)]
+
+
+def _form_page(request, *, form, title: str, submit: str, cancel: str, crumbs, **extra):
+    return render(
+        request,
+        "bestallning/form_page.html",
+        {"form": form, "title": title, "submit": submit, "cancel_url": cancel, "crumbs": crumbs,
+         **extra},
+    )  # fmt: skip
+
+
+def _log(request, plan: ImplementationPlan, what: str) -> None:
+    log_access(
+        user=request.user, clients=[plan.client], action=AccessAction.VIEW, what=what,
+        request=request,
+    )  # fmt: skip
+
+
+def _headings(values: dict) -> list[tuple[str, str]]:
+    # In the order of 004 §3.3: a JSON column does not keep the order its keys were written in.
+    return [(HEADING_LABELS[name], values.get(name, "")) for name in HEADING_FIELDS]
+
+
+def snapshot_view(data: dict) -> dict:
+    """A version's frozen content, labelled for reading (the version page, the review page)."""
+    participants = dict(Participant.choices)
+    places = dict(MeetingPlace.choices)
+    place = str(places.get(data.get("meeting_place", ""), ""))
+    if data.get("meeting_place") == MeetingPlace.OTHER and data.get("meeting_place_other"):
+        place = f"{place}: {data['meeting_place_other']}"
+    return {
+        "headings": _headings(data.get("headings", {})),
+        "planned_daily_visits": data.get("planned_daily_visits") or 0,
+        "items": [
+            {
+                "name": item["name"],
+                "frequency": item["frequency"],
+                "headings": _headings(item["headings"]),
+            }
+            for item in data.get("items", [])
+        ],
+        "participants": [str(participants.get(p, p)) for p in data.get("participants", [])],
+        "meeting_place": place,
+        "client_influence": data.get("client_influence", ""),
+        "deviation_reason": data.get("deviation_reason", ""),
+        "deviation_helper": data.get("deviation_helper", ""),
+        "life_story": data.get("life_story", ""),
+        "coverage_reasons": [r for r in data.get("coverage_reasons", {}).values() if r],
+        "client_approved_on": data.get("client_approved_on", ""),
+        "client_approval_how": data.get("client_approval_how", ""),
+    }
+
+
+def _versions(plan: ImplementationPlan) -> list[PlanVersion]:
+    versions = list(plan.versions.select_related("review", "review__reviewed_by", "created_by"))
+    for version in versions:
+        version.outcome = getattr(version, "review", None)
+    return versions
+
+
+def _order_items(order: Order) -> list[dict]:
+    """The order's interventions as the coverage check words them."""
+    rows = []
+    for item in order.interventions.select_related("intervention_type").order_by("position"):
+        rows.append(
+            {
+                "type_id": item.intervention_type_id,
+                "name": item.intervention_type.name,
+                "frequency": services.frequency_text(
+                    services.rules.Item(item.intervention_type_id, item.intervention_type.name,
+                                        item.period, item.occasions, item.every_n_weeks)
+                ),
+                "description": item.description,
+                "client_goal": item.client_goal,
+            }
+        )  # fmt: skip
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Contact person and deputy (the coordinator)
+
+
+@login_required
+def contact_assign(request, pk: int):
+    order = _order(request, pk)
+    _require(permissions.can_assign_contact(request.user, order))
+    current = getattr(order, "contact_assignment", None)
+    initial = (
+        {"contact_person": current.contact_person_id, "deputy": current.deputy_id}
+        if current
+        else {}
+    )
+    form = ContactAssignForm(request.POST or None, initial=initial, provider_id=order.provider_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_assign(
+                order=order,
+                by=request.user,
+                contact_person=form.cleaned_data["contact_person"],
+                deputy=form.cleaned_data["deputy"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(client)s har fått kontaktman.") % {"client": order.client},
+            )
+            return redirect("client_detail", pk=order.client_id)
+    due = selectors.contact_person_due(order)
+    intro = _("%(client)s hos %(provider)s.") % {"client": order.client, "provider": order.provider}
+    if due:
+        intro += " " + _("Brukaren ska erbjudas kontaktman och ersättare senast %(date)s.") % {
+            "date": f"{due:%Y-%m-%d}"
+        }
+    return _form_page(
+        request,
+        form=form,
+        title=_("Ändra kontaktman") if current else _("Utse kontaktman"),
+        intro=intro,
+        submit=_("Spara kontaktman"),
+        cancel=reverse("client_detail", args=[order.client_id]),
+        crumbs=_client_crumbs(order.client),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Starting and writing the plan (the contact person)
+
+
+@login_required
+@require_POST
+def plan_start(request, pk: int):
+    order = _order(request, pk)
+    _require(permissions.can_write_plan(request.user, order.provider_id))
+    existing = (
+        selectors.plans_visible_to(request.user)
+        .filter(client_id=order.client_id, provider_id=order.provider_id)
+        .first()
+    )
+    if existing is not None:
+        return redirect("plan_edit", pk=existing.pk)
+    try:
+        plan = services.plan_start(order=order, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("client_detail", pk=order.client_id)
+    messages.success(
+        request,
+        _("Planen är påbörjad med beställningens insatser. Fyll i den tillsammans med brukaren."),
+    )
+    return redirect("plan_edit", pk=plan.pk)
+
+
+def _catalogue(plan: ImplementationPlan) -> Catalogue:
+    return Catalogue.for_municipality(
+        plan.client.municipality, in_use=[item.intervention_type_id for item in plan.items.all()]
+    )
+
+
+def _formset(plan: ImplementationPlan, catalogue: Catalogue, data=None) -> PlanItemFormSet:
+    kwargs = {"prefix": ITEMS_PREFIX, "form_kwargs": {"catalogue": catalogue}}
+    if data is not None:
+        return PlanItemFormSet(data, **kwargs)
+    initial = [PlanItemForm.initial_for(item) for item in plan.items.all()]
+    formset = PlanItemFormSet(initial=initial, **kwargs)
+    formset.extra = 0 if initial else 1
+    return formset
+
+
+def _parse(request, plan: ImplementationPlan, gaps, data=None):
+    data = data if data is not None else request.POST
+    catalogue = _catalogue(plan)
+    return PlanForm(data, gaps=gaps), _formset(plan, catalogue, data)
+
+
+def _save(request, plan: ImplementationPlan, plan_form: PlanForm, formset) -> bool:
+    """One service call for the whole page, all or nothing; errors go onto their fields."""
+    if not (plan_form.is_valid() and formset.is_valid()):
+        return False
+    rows = formset.rows()
+    try:
+        services.plan_save(
+            plan=plan,
+            by=request.user,
+            version=plan_form.cleaned_data["version"],
+            fields=plan_form.service_fields(plan),
+            items=[row.service_input() for row in rows],
+        )
+    except ValidationError as error:
+        _apply_errors(plan_form, rows, error)
+        return False
+    return True
+
+
+def _apply_errors(plan_form: PlanForm, rows: list, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        plan_form.add_error(None, error.messages)  # e.g. someone else saved first
+        return
+    for key, texts in error.message_dict.items():
+        prefix, _sep, rest = key.partition("-")
+        index, _sep, name = rest.partition("-")
+        if prefix == ITEMS_PREFIX and index.isdigit() and int(index) < len(rows):
+            rows[int(index)].add_service_error(name, texts)
+        else:
+            plan_form.add_error(key if key in plan_form.fields else None, texts)
+
+
+def _error_list(plan_form: PlanForm, formset) -> list[tuple[str, str]]:
+    items = [(text, "") for text in plan_form.non_field_errors()]
+    items += [
+        (f"{field.label}: {text}", field.id_for_label)
+        for field in plan_form
+        for text in field.errors
+    ]
+    items += [(text, "section-items") for text in formset.non_form_errors()]
+    for number, form in enumerate(formset.forms, start=1):
+        items += [(_("Insats %(n)s: %(e)s") % {"n": number, "e": text}, form.prefix)
+                  for text in form.non_field_errors()]  # fmt: skip
+        items += [
+            (_("Insats %(n)s, %(field)s: %(e)s")
+             % {"n": number, "field": str(field.label).lower(), "e": text},
+             field.id_for_label or form.prefix)
+            for field in form
+            for text in field.errors
+        ]  # fmt: skip
+    return items
+
+
+def _render_edit(request, plan, plan_form=None, formset=None, status=200):
+    order = services.current_order(plan)
+    gaps = services.coverage(plan, order)
+    bound = plan_form is not None
+    if not bound:
+        plan_form = PlanForm(initial=PlanForm.initial_for(plan), gaps=gaps)
+        formset = _formset(plan, _catalogue(plan))
+    ordered = {row["type_id"]: row["frequency"] for row in _order_items(order)}
+    for index, form in enumerate(formset.forms):
+        form.number = index + 1
+        form.ordered_text = ordered.get(form.chosen.pk) if form.chosen else None
+    unexplained = {gap.key for gap in services.rules.unexplained(gaps, plan.coverage_reasons)}
+    return render(
+        request,
+        "genomforandeplan/plan_edit.html",
+        {
+            "plan": plan,
+            "client": plan.client,
+            "order": order,
+            "crumbs": _plan_crumbs(plan) if plan.versions.exists() else _client_crumbs(plan.client),
+            "plan_form": plan_form,
+            "formset": formset,
+            "gaps": gaps,
+            "unexplained": unexplained,
+            "blockers": services.completion_blockers(plan, order),
+            "needs_revision": services.needs_revision(plan, order),
+            "review": _latest_review(plan),
+            "error_list": _error_list(plan_form, formset) if bound else [],
+        },
+        status=status,
+    )
+
+
+def _latest_review(plan: ImplementationPlan):
+    """The review of the latest version, if any (the comment of a returned plan)."""
+    version = plan.versions.select_related("review__reviewed_by").order_by("-number").first()
+    return getattr(version, "review", None) if version else None
+
+
+def _total_forms(data) -> int:
+    try:
+        return max(0, min(int(data.get(f"{ITEMS_PREFIX}-TOTAL_FORMS", 0)), MAX_ITEMS))
+    except (TypeError, ValueError):
+        return 0
+
+
+@login_required
+def plan_edit(request, pk: int):
+    """The plan on one page, a card per intervention; "Spara" saves everything or nothing."""
+    plan = _writable(request, pk)
+    if request.method == "POST":
+        gaps = services.coverage(plan)
+        if "add_row" in request.POST:  # "Lägg till insats" without JavaScript: nothing saved
+            data = request.POST.copy()
+            index = _total_forms(data)
+            if index < MAX_ITEMS:
+                data[f"{ITEMS_PREFIX}-TOTAL_FORMS"] = str(index + 1)
+                data[f"{ITEMS_PREFIX}-{index}-period"] = "per_week"
+            plan_form, formset = _parse(request, plan, gaps, data)
+            return _render_edit(request, plan, plan_form, formset)
+        plan_form, formset = _parse(request, plan, gaps)
+        if _save(request, plan, plan_form, formset):
+            messages.success(request, _("Planen är sparad."))
+            return redirect("plan_edit", pk=plan.pk)
+        plan.refresh_from_db()
+        return _render_edit(request, plan, plan_form, formset)
+    _log(request, plan, _("Genomförandeplanen (redigering)"))
+    return _render_edit(request, plan)
+
+
+@login_required
+@require_POST
+def plan_autosave(request, pk: int):
+    """Saves the page as the contact person writes (htmx, on change): the same save as
+    "Spara", answered with a status line and the new version for the next save."""
+    plan = _writable(request, pk)
+    plan_form, formset = _parse(request, plan, services.coverage(plan))
+    saved = _save(request, plan, plan_form, formset)
+    errors = [] if saved else [text for text, _anchor in _error_list(plan_form, formset)]
+    return render(
+        request,
+        "genomforandeplan/_autosave_status.html",
+        {"saved": saved, "errors": errors, "plan": plan, "now": timezone.localtime()},
+    )
+
+
+@login_required
+@require_POST
+def plan_add_item(request, pk: int):
+    """'Lägg till insats' with htmx: one empty card, and the formset's count raised by one."""
+    plan = _writable(request, pk)
+    index = _total_forms(request.POST)
+    if index >= MAX_ITEMS:
+        return HttpResponse(status=204)
+    form = _formset(plan, _catalogue(plan)).new_row(index)
+    form.number = index + 1
+    form.fields["intervention_type"].widget.attrs["autofocus"] = True
+    return render(
+        request,
+        "genomforandeplan/_plan_item_added.html",
+        {"form": form, "total_forms": index + 1, "prefix": ITEMS_PREFIX},
+    )
+
+
+@login_required
+@require_POST
+def plan_complete(request, pk: int):
+    """ "Planen är klar": the page is saved and completed together, or neither (what blocks
+    completion is shown and nothing typed is lost: the page comes back as it was posted)."""
+    plan = _writable(request, pk)
+    plan_form, formset = _parse(request, plan, services.coverage(plan))
+    completed = False
+    with transaction.atomic():
+        if _save(request, plan, plan_form, formset):
+            completion = plan_form.completion()
+            if completion:
+                try:
+                    services.plan_complete(plan=plan, by=request.user, **completion)
+                except ValidationError as error:
+                    apply_service_errors(plan_form, error)  # the blockers, or a date in future
+                else:
+                    completed = True
+        if not completed:
+            transaction.set_rollback(True)
+    if completed:
+        messages.success(
+            request,
+            _("Planen är klar och godkänd av brukaren. Handläggaren kan nu granska den."),
+        )
+        return redirect("plan_detail", pk=plan.pk)
+    plan.refresh_from_db()
+    return _render_edit(request, plan, plan_form, formset)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the plan: its page, versions, comparing versions, the PDF
+
+
+@login_required
+def plan_detail(request, pk: int):
+    plan = _plan(request, pk)
+    user = request.user
+    can_write = permissions.can_write_plan(user, plan.provider_id)
+    versions = _versions(plan)
+    if not versions and can_write:
+        return redirect("plan_edit", pk=plan.pk)
+    _log(request, plan, _("Genomförandeplanen"))
+    order = services.current_order(plan)
+    latest = versions[0] if versions else None
+    return render(
+        request,
+        "genomforandeplan/plan_detail.html",
+        {
+            "plan": plan,
+            "client": plan.client,
+            "order": order,
+            "crumbs": _client_crumbs(plan.client),
+            "versions": versions,
+            "latest": latest,
+            "content": snapshot_view(latest.snapshot) if latest else None,
+            "gaps": services.coverage(plan, order),
+            "needs_revision": services.needs_revision(plan, order),
+            "deadline": selectors.order_plan_deadline(order),
+            "next_follow_up": selectors.next_follow_up_due(plan),
+            "today": timezone.localdate(),
+            "follow_ups": plan.follow_ups.select_related("followed_up_by"),
+            "review": getattr(latest, "review", None) if latest else None,
+            "assignment": getattr(order, "contact_assignment", None),
+            "can_write": can_write,
+            "can_review": permissions.can_review_plan(user, plan),
+            "draft_in_progress": bool(versions) and plan.status == PlanStatus.DRAFT,
+        },
+    )
+
+
+def _version(plan: ImplementationPlan, number: int) -> PlanVersion:
+    return get_object_or_404(
+        plan.versions.select_related("review", "created_by", "order"), number=number
+    )
+
+
+@login_required
+def plan_version(request, pk: int, number: int):
+    plan = _plan(request, pk)
+    version = _version(plan, number)
+    _log(request, plan, _("Genomförandeplanen, version %(n)s") % {"n": number})
+    return render(
+        request,
+        "genomforandeplan/plan_version.html",
+        {
+            "plan": plan,
+            "client": plan.client,
+            "version": version,
+            "review": getattr(version, "review", None),
+            "content": snapshot_view(version.snapshot),
+            "crumbs": _plan_crumbs(plan),
+        },
+    )
+
+
+@login_required
+def plan_compare(request, pk: int):
+    """Two versions side by side as a readable difference, heading by heading."""
+    plan = _plan(request, pk)
+    numbers = list(plan.versions.order_by("-number").values_list("number", flat=True))
+    if not numbers:
+        raise PermissionDenied
+    default = {"a": numbers[1] if len(numbers) > 1 else numbers[0], "b": numbers[0]}
+    form = CompareForm(request.GET if "a" in request.GET else default, numbers=numbers)
+    changes, before, after = [], None, None
+    if form.is_valid():
+        before = _version(plan, form.cleaned_data["a"])
+        after = _version(plan, form.cleaned_data["b"])
+        changes = selectors.version_diff(before, after)
+    _log(request, plan, _("Genomförandeplanen, jämförelse av versioner"))
+    return render(
+        request,
+        "genomforandeplan/plan_compare.html",
+        {
+            "plan": plan,
+            "client": plan.client,
+            "form": form,
+            "before": before,
+            "after": after,
+            "changes": changes,
+            "crumbs": _plan_crumbs(plan),
+        },
+    )
+
+
+@login_required
+def plan_pdf(request, pk: int):
+    from genomforandeplan import pdf  # written alongside; imported late so the pages load without
+
+    plan = _plan(request, pk)
+    return pdf.plan_pdf_response(plan, request.user, request=request)
+
+
+# ---------------------------------------------------------------------------------------------
+# The officer's review, the provider's follow-up
+
+
+@login_required
+def plan_review(request, pk: int):
+    """The ready plan beside the order, with the coverage check on top: approve or return."""
+    plan = _plan(request, pk)
+    if plan.status != PlanStatus.READY:
+        messages.info(request, _("Planen väntar inte på granskning."))
+        return redirect("plan_detail", pk=plan.pk)
+    _require(permissions.can_review_plan(request.user, plan))
+    form = PlanReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_review(
+                plan=plan,
+                by=request.user,
+                approve=form.cleaned_data["approve"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            if form.cleaned_data["approve"]:
+                messages.success(request, _("Planen är godkänd."))
+            else:
+                messages.success(request, _("Planen är skickad tillbaka till utföraren med din "
+                                            "kommentar."))  # fmt: skip
+            return redirect("start")
+    _log(request, plan, _("Genomförandeplanen (granskning)"))
+    version = plan.versions.order_by("-number").first()
+    order = services.current_order(plan)
+    return render(
+        request,
+        "genomforandeplan/plan_review.html",
+        {
+            "plan": plan,
+            "client": plan.client,
+            "order": order,
+            "order_items": _order_items(order),
+            "version": version,
+            "content": snapshot_view(version.snapshot),
+            "gaps": services.coverage(plan, order),
+            "reasons": plan.coverage_reasons,
+            "deadline": selectors.order_plan_deadline(order),
+            "form": form,
+            "crumbs": _plan_crumbs(plan),
+        },
+    )
+
+
+@login_required
+def plan_follow_up(request, pk: int):
+    plan = _writable(request, pk)
+    form = FollowUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_follow_up(plan=plan, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Uppföljningen är registrerad."))
+            return redirect("plan_detail", pk=plan.pk)
+    due = selectors.next_follow_up_due(plan)
+    return _form_page(
+        request,
+        form=form,
+        title=_("Följ upp genomförandeplanen"),
+        intro=_("Planen för %(client)s följs upp minst var sjätte månad och när behoven ändras.")
+        % {"client": plan.client}
+        + (" " + _("Nästa uppföljning senast %(date)s.") % {"date": f"{due:%Y-%m-%d}"}
+           if due else ""),
+        submit=_("Registrera uppföljning"),
+        cancel=reverse("plan_detail", args=[plan.pk]),
+        crumbs=_plan_crumbs(plan),
+    )  # fmt: skip
