@@ -28,6 +28,7 @@ from bestallning.choices import (
 )
 from bestallning.models import Decision, NeedChangeReport, Order, OrderedIntervention
 from ramtid.choices import InterventionCategory
+from ramtid.forms import AddableRowsMixin
 from ramtid.models import InterventionType, LifeArea, LifeAreaCategory, Municipality, Provider
 
 # Personal care first, with the headings of 004 Bilaga 4.
@@ -608,7 +609,7 @@ class InterventionForm(forms.Form):
         self.add_error(name if name in self.fields else None, messages)
 
 
-class BaseInterventionFormSet(forms.BaseFormSet):
+class BaseInterventionFormSet(AddableRowsMixin, forms.BaseFormSet):
     def rows(self) -> list[InterventionForm]:
         """The rows to save, in page order: filled in and not marked for removal."""
         return [
@@ -624,18 +625,6 @@ class BaseInterventionFormSet(forms.BaseFormSet):
             if not self._should_delete_form(form)
             and (getattr(form, "cleaned_data", None) or {}).get("intervention_type")
         ]
-
-    def new_row(self, index: int) -> InterventionForm:
-        """An empty row with the formset's prefix, as "Lägg till insats" appends it."""
-        form = self.form(
-            auto_id=self.auto_id,
-            prefix=self.add_prefix(index),
-            use_required_attribute=False,
-            empty_permitted=True,
-            **self.get_form_kwargs(index),
-        )
-        self.add_fields(form, index)
-        return form
 
 
 InterventionFormSet = forms.formset_factory(

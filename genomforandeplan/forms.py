@@ -18,6 +18,7 @@ from genomforandeplan import rules, services
 from genomforandeplan.choices import CHECKLIST_STEPS, MeetingPlace, Participant
 from genomforandeplan.models import HEADING_FIELDS, Headings, ImplementationPlan, PlanItem
 from ramtid.choices import Role
+from ramtid.forms import AddableRowsMixin
 from ramtid.models import User
 
 MAX_ITEMS = 50
@@ -299,23 +300,12 @@ class PlanItemForm(HeadingsForm):
         self.add_error(name if name in self.fields else None, messages)
 
 
-class BasePlanItemFormSet(forms.BaseFormSet):
+class BasePlanItemFormSet(AddableRowsMixin, forms.BaseFormSet):
     def rows(self) -> list[PlanItemForm]:
         """The cards to save, in page order: filled in and not marked for removal."""
         return [
             form for form in self.forms if not self._should_delete_form(form) and form.cleaned_data
         ]
-
-    def new_row(self, index: int) -> PlanItemForm:
-        form = self.form(
-            auto_id=self.auto_id,
-            prefix=self.add_prefix(index),
-            use_required_attribute=False,
-            empty_permitted=True,
-            **self.get_form_kwargs(index),
-        )
-        self.add_fields(form, index)
-        return form
 
 
 PlanItemFormSet = forms.formset_factory(

@@ -21,6 +21,22 @@ def apply_service_errors(
         form.add_error(None, error.messages)
 
 
+class AddableRowsMixin:
+    """For a formset whose page adds rows one at a time ("Lägg till insats"): an empty row at
+    `index` with the formset's prefix, fields and kwargs, rendered on its own."""
+
+    def new_row(self, index: int) -> forms.BaseForm:
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix(index),
+            use_required_attribute=False,
+            empty_permitted=True,
+            **self.get_form_kwargs(index),
+        )
+        self.add_fields(form, index)
+        return form
+
+
 class ClientSearchForm(forms.Form):
     # Sent by POST, so that a personal number typed here never ends up in a URL or an access log.
     q = forms.CharField(label=_("Sök på namn eller personnummer"), required=False, max_length=100)
