@@ -3,7 +3,6 @@ Swedish, large type, the five headings of §3.3 for the plan and for each interv
 
 from __future__ import annotations
 
-import copy
 import datetime
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -51,14 +50,7 @@ def _content(plan: ImplementationPlan, version: PlanVersion | None) -> dict:
     """What the client approved (the latest version), or else the working copy as it stands."""
     if version is not None:
         return version.snapshot
-    # services.snapshot words a plan exactly as a version does, but needs an approval date;
-    # a working copy that has none is worded with a stand-in date that is then removed.
-    working = copy.copy(plan)
-    working.client_approved_on = plan.client_approved_on or timezone.localdate()
-    data = services.snapshot(working, services.current_order(plan))
-    if plan.client_approved_on is None:
-        data["client_approved_on"] = None
-    return data
+    return services.snapshot(plan, services.current_order(plan))
 
 
 def plan_print_context(plan: ImplementationPlan, user: User) -> dict:

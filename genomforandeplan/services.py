@@ -326,7 +326,10 @@ def snapshot(plan: ImplementationPlan, order: Order) -> dict:
         "deviation_helper": plan.deviation_helper,
         "life_story": plan.life_story,
         "coverage_reasons": dict(plan.coverage_reasons),
-        "client_approved_on": plan.client_approved_on.isoformat(),
+        # None only for a working copy (the PDF of a draft); a version always has the date.
+        "client_approved_on": (
+            plan.client_approved_on.isoformat() if plan.client_approved_on else None
+        ),
         "client_approval_how": plan.client_approval_how,
     }
 

@@ -280,3 +280,22 @@ def test_the_order_page_shows_the_plans_deadline_and_contact_person(world, order
     text = page.content.decode()
     assert "Planen ska vara klar" in text and "Ska vara klar senast" in text
     assert str(world.contact_person) in text
+
+
+def test_the_pdf_of_a_draft_plan_says_it_is_a_draft_and_the_client_sees_the_headings(world, plan):
+    import io
+
+    from django.urls import reverse
+    from pypdf import PdfReader
+
+    response = world.login(world.contact_person).get(reverse("plan_pdf", args=[plan.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    text = " ".join(text.split())
+    assert "Utkast" in text
+    assert "Vad jag behöver hjälp med" in text and "Mitt mål" in text
+    assert "Duschhjälp" in text
+    assert (
+        world.login(world.other_coordinator).get(reverse("plan_pdf", args=[plan.pk])).status_code
+        == 404
+    )
