@@ -64,6 +64,7 @@ run: install
 test: install-test
 	$(TEST_ENV) $(PY) -m ramtid.devservices run --throwaway-db --redis -- sh -c '\
 		$(PY) manage.py collectstatic --no-input -v0 && \
+		$(PY) manage.py makemigrations --check --dry-run && \
 		$(PY) -m pytest --benchmark-disable $(PYTEST_ARGS)'
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
