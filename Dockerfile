@@ -20,10 +20,11 @@ RUN groupadd --system ramtid \
 
 WORKDIR /app
 
-# The dependencies from pyproject.toml, without the dev and test extras. The project itself
-# installs no packages (tool.setuptools.packages is empty): the code runs from /app.
-COPY pyproject.toml README.md ./
-RUN pip install .
+# The dependencies at the versions in the production lock (no dev or test extras), each checked
+# against its hash. The project itself is not installed: it has no packages to install
+# (tool.setuptools.packages is empty), the code runs from /app.
+COPY requirements/production.txt requirements/production.txt
+RUN pip install --require-hashes -r requirements/production.txt
 
 COPY . .
 

@@ -5,13 +5,26 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
-# Development values for the variables that docker-compose.yml sets in production.
-DEV_ENV := DJANGO_DEBUG=1 DJANGO_HTTPS=0 CELERY_TASK_ALWAYS_EAGER=1
+# The lock files (README: "Dependencies and the lock file"): exact versions with hashes, written
+# by `make lock` from pyproject.toml. production.txt has no extras (the Dockerfile installs it),
+# dev.txt adds the dev extra (make run), test.txt the dev and test extras (make test, CI).
+LOCK_PRODUCTION := requirements/production.txt
+LOCK_DEV := requirements/dev.txt
+LOCK_TEST := requirements/test.txt
+# Generated once by `make run` and kept in .run/ (never committed): signs the demo's sessions.
+SECRET_KEY_FILE := .run/secret_key
+# `make run` runs as production does (debug off, static files collected and served by WhiteNoise
+# with the manifest storage, Swedish error pages), with the development values of the variables
+# that docker-compose.yml sets: plain HTTP on 127.0.0.1, Celery tasks run in the process, e-mail
+# printed on the console, and RAMTID_DEMO=1, without which load_demo refuses to run.
+RUN_ENV := DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost \
+	DJANGO_SECRET_KEY="$$(cat $(SECRET_KEY_FILE))" CELERY_TASK_ALWAYS_EAGER=1 \
+	DJANGO_EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend RAMTID_DEMO=1
 TEST_ENV := DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_SECRET_KEY=test-only-not-a-secret \
 	DJANGO_ALLOWED_HOSTS=testserver,127.0.0.1,localhost
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench lint format install install-test system-deps system-test-deps clean
+.PHONY: run test bench lint format lock install install-test system-deps system-test-deps clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
@@ -20,13 +33,31 @@ $(VENV)/bin/activate:
 		$(PYTHON) -m venv $(VENV); }
 	$(PIP) install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml $(VENV)/bin/activate
-	$(PIP) install --quiet -e ".[dev]"
+# The stamps depend on the lock they installed, so a changed lock is installed again. The project
+# itself is not installed: it has no packages to install (pyproject.toml), the code runs from here.
+$(VENV)/.installed: $(LOCK_DEV) $(VENV)/bin/activate
+	$(PIP) install --quiet --require-hashes -r $(LOCK_DEV)
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(PIP) install --quiet -e ".[dev,test]"
+$(VENV)/.installed-test: $(LOCK_TEST) $(VENV)/bin/activate
+	$(PIP) install --quiet --require-hashes -r $(LOCK_TEST)
 	touch $@
+
+# Writes the three lock files from pyproject.toml. Keeps the versions already locked where they
+# still fit; `make lock PIP_COMPILE_ARGS=--upgrade` takes the newest that pyproject.toml allows,
+# `PIP_COMPILE_ARGS="--upgrade-package django"` one package. Commit the three files together.
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet \
+	--generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links --no-emit-trusted-host $(PIP_COMPILE_ARGS)
+lock: $(VENV)/.installed
+	mkdir -p requirements
+	$(PIP_COMPILE) --output-file $(LOCK_PRODUCTION) pyproject.toml
+	$(PIP_COMPILE) --extra dev --output-file $(LOCK_DEV) pyproject.toml
+	$(PIP_COMPILE) --extra dev --extra test --output-file $(LOCK_TEST) pyproject.toml
+
+$(SECRET_KEY_FILE):
+	mkdir -p $(@D)
+	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
 install: $(VENV)/.installed system-deps
 
@@ -55,8 +86,9 @@ system-test-deps:
 		command -v redis-server >/dev/null 2>&1 || echo redis-server; \
 		[ -x /usr/bin/chromium ] || echo chromium))
 
-run: install
-	$(DEV_ENV) $(PY) -m ramtid.devservices run -- sh -c '\
+run: install $(SECRET_KEY_FILE)
+	$(RUN_ENV) $(PY) -m ramtid.devservices run -- sh -c '\
+		$(PY) manage.py collectstatic --no-input -v0 && \
 		$(PY) manage.py migrate --no-input && \
 		$(PY) manage.py load_demo && \
 		$(PY) manage.py runserver 127.0.0.1:8000'

@@ -71,11 +71,18 @@ class NavItem:
     name: str
 
 
+def uses_the_api(user: User) -> bool:
+    """The API serves the administrators who connect other systems and the providers whose own
+    documentation systems read orders and write plans; the others work in the pages."""
+    return user.is_superuser or has_role(user, Role.ADMINISTRATOR, Role.PROVIDER_COORDINATOR)
+
+
 def navigation_for(user: User) -> list[NavItem]:
     items = [NavItem(_("Start"), reverse("start"), "start")]
     if ordering_unit_ids(user) or provider_ids(user):
         items.append(NavItem(_("Brukare"), reverse("client_list"), "client_list"))
     if user.is_staff:
         items.append(NavItem(_("Administration"), reverse("admin:index"), "admin"))
-    items.append(NavItem(_("API"), reverse("api_docs"), "api_docs"))
+    if uses_the_api(user):
+        items.append(NavItem(_("API"), reverse("api_docs"), "api_docs"))
     return items

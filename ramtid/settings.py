@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 import pghistory
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +24,9 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY måste vara satt när DJANGO_DEBUG är av.")
     SECRET_KEY = "django-insecure-only-for-local-development"  # noqa: S105
 
+# `make run` sets it: the demo with its known passwords may be loaded (manage.py load_demo).
+RAMTID_DEMO = env.bool("RAMTID_DEMO", default=False)
+
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -36,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_htmx",
+    "django_filters",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -88,6 +93,8 @@ RAMTID_CLIENT_PANELS: list[str] = [
     "bestallning.panels.client_panel",
     "genomforandeplan.panels.client_panel",
 ]
+# The client list's status filter: a function (user) -> list[ramtid.selectors.ClientStatus].
+RAMTID_CLIENT_STATUS_FILTER = "bestallning.selectors.client_order_statuses"
 RAMTID_START_PANELS: list[str] = [
     "bestallning.panels.manager_worklist",
     "bestallning.panels.officer_worklist",
@@ -149,7 +156,8 @@ STORAGES = {
         )
     },
 }
-# Tests and `make run` serve static files straight from the finders, without collectstatic.
+# Only with DJANGO_DEBUG=1: serve static files straight from the finders, without collectstatic.
+# `make run` and `make test` collect them and serve them as production does.
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -202,12 +210,15 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
-# Content-Security-Policy: everything from our own origin, no inline scripts.
+# Content-Security-Policy: everything from our own origin, no inline scripts. The one exception is
+# a page that asks for request.csp_nonce (only the API docs, whose Swagger UI starts from an
+# inline script): its header then allows inline code carrying that page's nonce. Pages that do not
+# ask get no nonce in their header.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", NONCE],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
@@ -239,6 +250,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
+    # Query-parameter filters are django-filter FilterSets, declared on each viewset.
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # The services' Django ValidationError becomes a 400 with their Swedish messages by field.
+    "EXCEPTION_HANDLER": "ramtid.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Ramtid API",
@@ -247,6 +262,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No online validator badge: it would send the schema's address to validator.swagger.io, and
+    # the CSP blocks the image anyway.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
     # Assessed and intended function level share one choice set: one enum in the schema.
     "ENUM_NAME_OVERRIDES": {"FunctionLevelEnum": "bestallning.choices.FunctionLevel"},

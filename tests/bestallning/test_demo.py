@@ -8,7 +8,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.utils import timezone
 
-from bestallning import examples, selectors
+from bestallning import examples, ordered_time, selectors
 from bestallning.choices import ApprovalStatus, NeedChangeAnswer, OrderStatus
 from bestallning.models import (
     Decision,
@@ -33,13 +33,14 @@ def _counts() -> dict[str, int]:
 
 
 @pytest.fixture
-def loaded(db) -> str:
-    return _load()
+def loaded(demo_loaded, db) -> str:
+    """The demo, loaded once for this module (tests/conftest.py); each test's writes are undone."""
+    return demo_loaded
 
 
 def _total(order: Order) -> int:
     order = selectors.order_with_interventions(Order.objects.filter(pk=order.pk)).get()
-    return selectors.order_time_basis(order)[1].total
+    return ordered_time.order_time(order).total
 
 
 def test_every_order_status_appears(loaded):

@@ -9,8 +9,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from bestallning import examples
-from bestallning.choices import ACTIVE_STATUSES, OrderStatus
+from bestallning.choices import OrderStatus
 from bestallning.models import Order
+from bestallning.states import ACTIVE_STATUSES
 from genomforandeplan import selectors, services
 from genomforandeplan.choices import DeadlineStatus, PlanStatus, ReviewOutcome
 from genomforandeplan.models import (
@@ -34,8 +35,9 @@ def _counts() -> dict[str, int]:
 
 
 @pytest.fixture
-def loaded(db) -> str:
-    return _load()
+def loaded(demo_loaded, db) -> str:
+    """The demo, loaded once for this module (tests/conftest.py); each test's writes are undone."""
+    return demo_loaded
 
 
 def test_the_demo_has_plans_and_contact_persons(loaded):

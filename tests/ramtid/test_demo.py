@@ -1,4 +1,9 @@
-"""The demo loader: idempotent, valid, a login for every role, never in production by mistake."""
+"""The demo loader: idempotent, valid, a login for every role.
+
+The demo is loaded once for this module (tests/conftest.py, demo_loaded). The command's guard and a
+load into a database that already has some of the rows are in test_load_demo_command.py, which
+starts from an empty database.
+"""
 
 import datetime
 from io import StringIO
@@ -7,7 +12,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 
 from ramtid import demo, personal_number
 from ramtid.choices import Gender, RelativeKind, Role
@@ -21,7 +26,6 @@ from ramtid.models import (
     Municipality,
     User,
 )
-from tests.factories import MunicipalityFactory
 
 PROJECT_APPS = ("ramtid", "bestallning", "genomforandeplan", "uppfoljning")
 CATALOGUE_SIZE = 34
@@ -52,17 +56,17 @@ def _core_clients():
 
 
 @pytest.fixture
-def loaded(db) -> str:
-    return _load("--force")
+def loaded(demo_loaded, db) -> str:
+    """The demo, loaded once for this module; each test's writes are undone after it."""
+    return demo_loaded
 
 
-def test_loading_twice_creates_nothing_new(db):
-    first = _load("--force")
+def test_loading_twice_creates_nothing_new(loaded):
     counts = _row_counts()
     second = _load("--force")
 
     assert _row_counts() == counts
-    assert "Nya rader" in first
+    assert "Nya rader" in loaded
     assert "Inga nya rader" in second
     assert _core_clients().count() == len(demo.CLIENTS)
 
@@ -148,31 +152,6 @@ def test_both_municipalities_have_their_rules_and_the_full_catalogue(loaded):
     assert (stockholm.plan_deadline_days, stockholm.delegation_hours) == (15, 136)
     assert stockholm.first_review_after_months == 2
     assert stockholm.contact_person_days == jarfalla.contact_person_days == 5
-
-
-def test_an_existing_municipality_gets_the_missing_catalogue(db):
-    # A municipality made without the service (here by a factory) has no catalogue yet.
-    existing = MunicipalityFactory(name="Järfälla", code=demo.JARFALLA)
-    assert not existing.intervention_types.exists()
-
-    _load("--force")
-
-    assert existing.intervention_types.count() == CATALOGUE_SIZE
-    assert Municipality.objects.count() == 2
-
-
-def test_the_command_refuses_without_force_when_debug_is_off(db, settings):
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="DJANGO_DEBUG"):
-        _load()
-    assert not User.objects.exists()
-    assert not Client.objects.exists()
-
-
-def test_the_command_runs_without_force_when_debug_is_on(db, settings):
-    settings.DEBUG = True
-    assert "Nya rader" in _load()
-    assert _core_clients().count() == len(demo.CLIENTS)
 
 
 @pytest.mark.parametrize(

@@ -25,15 +25,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force",
             action="store_true",
-            help="Ladda demodata även när DJANGO_DEBUG är av (demoanvändarna har kända lösenord).",
+            help="Ladda demodata även utan RAMTID_DEMO=1 (demoanvändarna har kända lösenord).",
         )
 
     def handle(self, *args, force: bool = False, **options):
         # The demo logins share a password printed on screen: never in production by mistake.
-        if not settings.DEBUG and not force:
+        # Debug mode is no sign of a demo (`make run` runs with it off, as production does), so
+        # the command asks for an explicit marker that only `make run` sets.
+        if not settings.RAMTID_DEMO and not force:
             raise CommandError(
-                "Demodata laddas bara när DJANGO_DEBUG=1, eftersom demoanvändarna har ett känt "
-                "lösenord. Använd --force om du verkligen vill ladda den här."
+                "Demodata laddas bara när RAMTID_DEMO=1 (make run sätter det), eftersom "
+                "demoanvändarna har ett känt lösenord. Använd --force om du verkligen vill ladda "
+                "den här."
             )
         result = load_all()
         self._report_rows(result)
