@@ -21,6 +21,15 @@ def apply_service_errors(
         form.add_error(None, error.messages)
 
 
+def label_needed_for(form: forms.BaseForm, needed_for: dict[str, str]) -> None:
+    """Label fields by what they are needed for ("krävs för att skicka") instead of
+    "(frivilligt)": the mapping comes from the rule that requires them, so that the label and the
+    rule live in one place (ramtid/_field.html shows it)."""
+    for name, text in needed_for.items():
+        if name in form.fields:
+            form.fields[name].needed_for = text
+
+
 class AddableRowsMixin:
     """For a formset whose page adds rows one at a time ("Lägg till insats"): an empty row at
     `index` with the formset's prefix, fields and kwargs, rendered on its own."""
@@ -37,9 +46,73 @@ class AddableRowsMixin:
         return form
 
 
+def label_empty_choice(field: forms.Field, label: str) -> None:
+    """Name a select's empty choice ("Välj kön") instead of Django's "---------"."""
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label is not None:
+            field.empty_label = label
+    else:
+        field.choices = [("", label), *((v, t) for v, t in field.choices if v not in ("", None))]
+
+
 class ClientSearchForm(forms.Form):
-    # Sent by POST, so that a personal number typed here never ends up in a URL or an access log.
+    """The client list's search and filters.
+
+    The search text is sent by POST only, so that a personal number typed here never ends up in
+    a URL or an access log. The filters carry no personal data: they are the list's GET
+    parameters (in the page links and bookmarks), and the search form posts them along.
+    """
+
     q = forms.CharField(label=_("Sök på namn eller personnummer"), required=False, max_length=100)
+    mina = forms.ChoiceField(
+        label=_("Visa"),
+        required=False,
+        choices=[("", _("Alla brukare")), ("1", _("Mina brukare"))],
+        widget=forms.Select(attrs={"class": "search__filter"}),
+    )
+    status = forms.ChoiceField(
+        label=_("Beställningar"),
+        required=False,
+        widget=forms.Select(attrs={"class": "search__filter"}),
+    )
+
+    FILTERS = ("mina", "status")
+
+    def __init__(self, *args, statuses, can_filter_own: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.statuses = {status.value: status for status in statuses}
+        if not can_filter_own:
+            del self.fields["mina"]
+        if statuses:
+            self.fields["status"].choices = [
+                ("", _("Alla")),
+                *((status.value, status.label) for status in statuses),
+            ]
+            self.fields["status"].help_text = " ".join(
+                f"{status.label}: {status.description}."
+                for status in statuses
+                if status.description
+            )
+        else:
+            del self.fields["status"]
+
+    @property
+    def filter_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.FILTERS if name in self.fields]
+
+    def filters(self) -> dict[str, str]:
+        """The valid filters that are set, as GET parameters."""
+        data = getattr(self, "cleaned_data", {})
+        return {name: data[name] for name in self.FILTERS if data.get(name)}
+
+    def search(self) -> dict:
+        """Keyword arguments for selectors.client_search; what is not valid is left out."""
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "query": data.get("q", ""),
+            "mine": data.get("mina") == "1",
+            "status": self.statuses.get(data.get("status", "")),
+        }
 
 
 class ClientForm(forms.ModelForm):
@@ -80,10 +153,18 @@ class ClientForm(forms.ModelForm):
         ).distinct()
         self.fields["responsible_officer"].queryset = officers
         self.fields["responsible_officer"].required = False
+        label_empty_choice(self.fields["gender"], _("Välj kön"))
+        label_empty_choice(self.fields["ordering_unit"], _("Välj beställarenhet"))
         if self.instance.pk:
+            label_empty_choice(self.fields["responsible_officer"], _("Ingen ansvarig handläggare"))
             # The personal number identifies the person and is never changed after registration.
             del self.fields["personal_number_input"]
             del self.fields["ordering_unit"]
+        else:
+            # Left empty, the officer who registers the client becomes responsible (the view).
+            label_empty_choice(
+                self.fields["responsible_officer"], _("Välj handläggare – annars du själv")
+            )
 
     def clean_personal_number_input(self):
         return personal_number.normalise(self.cleaned_data["personal_number_input"])
@@ -99,3 +180,7 @@ class ClientRelativeForm(forms.ModelForm):
     class Meta:
         model = ClientRelative
         fields = ["kind", "name", "relationship", "phone", "email"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        label_empty_choice(self.fields["kind"], _("Välj typ"))

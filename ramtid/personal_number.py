@@ -7,20 +7,24 @@ Stored normalised as 12 digits (YYYYMMDDNNNN); shown as YYYYMMDD-NNNN, masked in
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from personnummer import personnummer
 
 _WRITTEN_FORM = re.compile(r"^(\d{6}|\d{8})([-+]?)(\d{4})$")
 
 
-def normalise(value: str) -> str:
+def normalise(value: str, *, today: datetime.date | None = None) -> str:
     """Return the 12-digit form of a personal or coordination number, or raise ValidationError.
 
     Accepts the common written forms: YYYYMMDD-NNNN, YYYYMMDDNNNN, YYMMDD-NNNN, YYMMDDNNNN and
-    YYMMDD+NNNN (the '+' marks a person aged 100 or more), with spaces anywhere.
+    YYMMDD+NNNN (the '+' marks a person aged 100 or more), with spaces anywhere. A birth date
+    after `today` (default: today in Sweden) is refused; a coordination number's date is its
+    day minus 60.
     """
     compact = re.sub(r"\s+", "", value or "")
     if not _WRITTEN_FORM.match(compact):
@@ -37,6 +41,13 @@ def normalise(value: str) -> str:
             ),
             code="invalid",
         ) from None
+    born = number.get_date()
+    if born > (today or timezone.localdate()):
+        raise ValidationError(
+            _("Födelsedatumet i personnumret (%(date)s) ligger i framtiden. Kontrollera numret."),
+            code="future",
+            params={"date": born.isoformat()},
+        )
     return number.format(True)
 
 

@@ -7,12 +7,26 @@ reach another organisation's client: the object simply is not found, which is a 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+from django.conf import settings
+from django.contrib.postgres.lookups import TrigramSimilar
+from django.contrib.postgres.search import TrigramSimilarity
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Func, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Concat, Greatest, StrIndex
+from django.db.models.lookups import Contains, GreaterThan
+from django.utils.module_loading import import_string
 
 from ramtid import permissions, personal_number
-from ramtid.models import AccessLog, Client, ClientEvent, ClientRelativeEvent, User
+from ramtid.models import (
+    AccessLog,
+    Client,
+    ClientEvent,
+    ClientRelativeEvent,
+    InterventionType,
+    User,
+)
 
 
 def _provider_clients(provider_ids: set[int]) -> Q:
@@ -46,20 +60,131 @@ def clients_visible_to(user: User) -> QuerySet[Client]:
     )
 
 
-def client_search(*, user: User, query: str = "") -> QuerySet[Client]:
-    """The client list, narrowed by words of the name or by a personal number in any written form
-    (a whole number finds the person; six or more digits find the numbers that contain them)."""
+# Client search (the client list). A personal number, whole or four digits or more of it, finds
+# the numbers that contain it; words find names whatever their case and accents ("ake" finds
+# Åke), as part of a name ("anders" finds Andersson) or, failing that, by trigram similarity
+# ("lissa" finds Lisa). Names are compared through ramtid_fold(), the immutable lower(unaccent())
+# of migration 0003, which also indexes the folded first and last names with GIN trigram indexes:
+# both the LIKE and the % (similarity) conditions below are answered from those indexes.
+PARTIAL_NUMBER_MIN_DIGITS = 4
+FUZZY_MIN_LETTERS = 3  # shorter words have too few trigrams for a similarity to mean anything
+_NUMBER_WORD = re.compile(r"[\d+-]*\d[\d+-]*")
+
+
+class Fold(Func):
+    """A text with case and accents folded away (ramtid_fold(), migration 0003)."""
+
+    function = "ramtid_fold"
+    output_field = TextField()
+
+
+@dataclass(frozen=True)
+class ClientStatus:
+    """One choice of the client list's status filter.
+
+    A client's status comes from their orders, which the core does not know: the setting
+    RAMTID_CLIENT_STATUS_FILTER names a function (user) -> list[ClientStatus] of the app that
+    does (as RAMTID_CLIENT_PANELS names panels, ramtid/panels.py). `condition` is a Q on Client
+    built from what the user may see, so the filter runs in the list's own SQL query.
+    """
+
+    value: str
+    label: str
+    condition: Q
+    description: str = ""
+
+
+def client_statuses(user: User) -> list[ClientStatus]:
+    path = getattr(settings, "RAMTID_CLIENT_STATUS_FILTER", "")
+    return list(import_string(path)(user)) if path else []
+
+
+def client_search(
+    *,
+    user: User,
+    query: str = "",
+    mine: bool = False,
+    status: ClientStatus | None = None,
+) -> QuerySet[Client]:
+    """The client list: the user's clients, narrowed by the search text and the filters, best
+    matches first (a whole name word, then the start of one, then part of one, then a near
+    miss), otherwise by name. `mine`: only the clients whose responsible officer is the user."""
     clients = clients_visible_to(user)
+    if mine:
+        clients = clients.filter(responsible_officer=user)
+    if status is not None:
+        clients = clients.filter(status.condition)
     query = (query or "").strip()
-    digits = re.sub(r"[\s+-]", "", query)
-    if digits.isdigit() and len(digits) >= 6:
-        try:
-            return clients.filter(personal_number=personal_number.normalise(query))
-        except ValidationError:
-            return clients.filter(personal_number__contains=digits)
-    for word in query.split():
-        clients = clients.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
-    return clients
+    if not query:
+        return clients
+    if _NUMBER_WORD.fullmatch(re.sub(r"\s", "", query)):
+        return _number_search(clients, query)
+    words = [word for word in re.split(r"[\s,]+", query) if word]
+    name_words = []
+    for word in words:
+        if _NUMBER_WORD.fullmatch(word):
+            clients = _number_search(clients, word)
+        else:
+            name_words.append(word)
+    return _name_search(clients, name_words) if name_words else clients
+
+
+def _number_search(clients: QuerySet[Client], written: str) -> QuerySet[Client]:
+    """A whole personal number finds the person; four digits or more find the numbers that
+    contain them (the birth date, or the last four digits), birth dates first."""
+    try:
+        return clients.filter(personal_number=personal_number.normalise(written))
+    except ValidationError:
+        pass
+    digits = re.sub(r"\D", "", written)
+    if len(digits) < PARTIAL_NUMBER_MIN_DIGITS:
+        return clients.none()
+    return clients.filter(personal_number__contains=digits).order_by(
+        Case(When(personal_number__startswith=digits, then=0), default=1),
+        *Client._meta.ordering,
+    )
+
+
+def _name_search(clients: QuerySet[Client], words: list[str]) -> QuerySet[Client]:
+    """Every word must be part of the first or last name, or close to one of them."""
+    first, last = Fold("first_name"), Fold("last_name")
+    name = Fold(Concat("first_name", Value(" "), "last_name"))
+    # " anna lena svensson ": the parts of a hyphenated name are words of their own.
+    padded = _text(
+        Value(" "),
+        Func(name, Value("-"), Value(" "), function="translate", output_field=TextField()),
+        Value(" "),
+    )
+    tiers, closeness = [], []
+    for word in words:
+        folded = Fold(Value(word))
+        condition = Contains(first, folded) | Contains(last, folded)
+        if len(word) >= FUZZY_MIN_LETTERS:
+            condition |= TrigramSimilar(first, folded) | TrigramSimilar(last, folded)
+        clients = clients.filter(condition)
+        tiers.append(
+            Case(
+                When(_has(padded, _text(Value(" "), folded, Value(" "))), then=0),  # a word
+                When(_has(padded, _text(Value(" "), folded)), then=1),  # a word's start
+                When(_has(name, folded), then=2),  # part of a word
+                default=3,  # a near miss
+            )
+        )
+        closeness.append(
+            Greatest(TrigramSimilarity(first, folded), TrigramSimilarity(last, folded))
+        )
+    return clients.annotate(
+        search_tier=sum(tiers[1:], start=tiers[0]),
+        search_closeness=sum(closeness[1:], start=closeness[0]),
+    ).order_by("search_tier", "-search_closeness", *Client._meta.ordering)
+
+
+def _text(*parts) -> Concat:
+    return Concat(*parts, output_field=TextField())
+
+
+def _has(text, part) -> GreaterThan:
+    return GreaterThan(StrIndex(text, part), 0)
 
 
 def client_access_history(*, client: Client) -> list[dict]:
@@ -102,3 +227,15 @@ def client_access_history(*, client: Client) -> list[dict]:
 
 
 WRITE_LABELS = {"insert": "Registrerade", "update": "Ändrade", "delete": "Tog bort"}
+
+
+def catalogue_visible_to(user: User) -> QuerySet[InterventionType]:
+    """The intervention catalogues of the municipalities the user works in (any membership), so
+    that a provider's system can find the ids it writes plans with. Inactive rows are listed
+    too: older orders and plans still name them."""
+    municipality_ids = {m.municipality_id for m in permissions.memberships(user)}
+    return (
+        InterventionType.objects.filter(municipality_id__in=municipality_ids)
+        .select_related("municipality")
+        .order_by("municipality__name", "category", "position", "name")
+    )

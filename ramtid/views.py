@@ -6,7 +6,9 @@ from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -38,9 +40,17 @@ def start(request):
 
 @login_required
 def client_list(request):
-    form = ClientSearchForm(request.POST or None)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
-    clients = selectors.client_search(user=request.user, query=query)
+    # The filters come from the URL (they carry no personal data) or, when the search form is
+    # posted, from the form; the search text only ever from a POST body, never from a URL.
+    data = {key: value for key, value in request.GET.items() if key in ClientSearchForm.FILTERS}
+    form = ClientSearchForm(
+        {**data, **request.POST.dict()},
+        statuses=selectors.client_statuses(request.user),
+        can_filter_own=bool(permissions.ordering_unit_ids(request.user, {Role.CASE_OFFICER})),
+    )
+    form.is_valid()
+    search = form.search()
+    clients = selectors.client_search(user=request.user, **search)
     page = Paginator(clients, CLIENTS_PER_PAGE).get_page(request.GET.get("sida"))
     log_access(
         user=request.user,
@@ -49,17 +59,29 @@ def client_list(request):
         what="Brukarlistan",
         request=request,
     )
+    filters = urlencode(form.filters())
+    narrowed_by = ""
+    if search["query"]:
+        narrowed_by = _("sökningen")
+    elif filters:
+        narrowed_by = _("urvalet")
     template = "ramtid/_client_table.html" if request.htmx else "ramtid/client_list.html"
-    return render(
+    response = render(
         request,
         template,
         {
             "form": form,
             "page": page,
-            "query": query,
+            "query": search["query"],
+            "narrowed_by": narrowed_by,
+            "filters": filters,
             "can_create_client": permissions.can_create_client(request.user),
         },
     )
+    if request.htmx:
+        # The address bar follows the filters (never the search), so a reload keeps them.
+        response["HX-Replace-Url"] = reverse("client_list") + (f"?{filters}" if filters else "")
+    return response
 
 
 def _visible_client(request, pk):
@@ -121,6 +143,7 @@ def client_create(request):
         except ValidationError as error:
             apply_service_errors(form, error, renamed={"personal_number": "personal_number_input"})
         else:
+            messages.success(request, _("Brukaren är registrerad."))
             return redirect("client_detail", pk=client.pk)
     return render(request, "ramtid/client_form.html", {"form": form, "client": None})
 
@@ -135,6 +158,7 @@ def client_edit(request, pk):
         except ValidationError as error:
             apply_service_errors(form, error, renamed={"personal_number": "personal_number_input"})
         else:
+            messages.success(request, _("Uppgifterna är sparade."))
             return redirect("client_detail", pk=client.pk)
     return render(request, "ramtid/client_form.html", {"form": form, "client": client})
 

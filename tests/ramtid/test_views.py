@@ -147,3 +147,73 @@ def test_favicon_ico_redirects_to_our_icon(client, db):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"].startswith("/static/ramtid/favicon")
+
+
+def test_a_birth_date_in_the_future_is_refused_on_the_personal_number_field(world):
+    import datetime
+
+    from django.utils import timezone
+
+    from ramtid.demo import luhn_check_digit
+
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    nine = f"{tomorrow:%y%m%d}123"
+    response = _post(world, personal_number_input=f"{tomorrow:%Y%m%d}-123{luhn_check_digit(nine)}")
+    assert response.status_code == 200
+    errors = " ".join(response.context["form"].errors["personal_number_input"])
+    assert "ligger i framtiden" in errors
+    assert not Client.objects.filter(first_name="Greta").exists()
+
+
+def test_registering_a_client_confirms_it_on_the_clients_page(world):
+    http = world.login(world.officer)
+    response = http.post(
+        reverse("client_create"), {**VALID, "ordering_unit": world.unit.pk}, follow=True
+    )
+    assert response.redirect_chain[-1][0].startswith("/brukare/")
+    html = response.content.decode()
+    assert "<h1>Greta Ek</h1>" in html
+    assert '<p class="message message--success">' in html
+    assert "Brukaren är registrerad." in html
+
+
+def test_editing_a_client_confirms_it(world):
+    http = world.login(world.officer)
+    data = {
+        "first_name": "Lisa",
+        "last_name": "Andersson-Berg",
+        "gender": "female",
+        "street_address": "",
+        "postal_code": "",
+        "city": "",
+        "phone": "",
+        "responsible_officer": world.officer.pk,
+    }
+    response = http.post(reverse("client_edit", args=[world.client.pk]), data, follow=True)
+    assert response.redirect_chain == [(reverse("client_detail", args=[world.client.pk]), 302)]
+    assert "Uppgifterna är sparade." in response.content.decode()
+    world.client.refresh_from_db()
+    assert world.client.last_name == "Andersson-Berg"
+
+
+@pytest.mark.parametrize(
+    ("url", "empty_choices"),
+    [
+        (
+            lambda world: reverse("client_create"),
+            ["Välj kön", "Välj beställarenhet", "Välj handläggare – annars du själv"],
+        ),
+        (
+            lambda world: reverse("client_edit", args=[world.client.pk]),
+            ["Välj kön", "Ingen ansvarig handläggare"],
+        ),
+        (lambda world: reverse("relative_add", args=[world.client.pk]), ["Välj typ"]),
+    ],
+)
+def test_empty_choices_are_named_in_swedish(world, url, empty_choices):
+    html = world.login(world.officer).get(url(world)).content.decode()
+    assert "---------" not in html
+    for label in empty_choices:
+        assert f'<option value="">{label}</option>' in html or (
+            f'<option value="" selected>{label}</option>' in html
+        )
