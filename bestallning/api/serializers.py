@@ -5,9 +5,10 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from bestallning import rules, selectors
+from bestallning import ordered_time, rules
 from bestallning.choices import NeedChangeDirection, NeedChangeDuration, NeedChangeReason
 from bestallning.models import Decision, NeedChangeReport, Order, OrderedIntervention
+from ramtid.formatting import hhmm
 from ramtid.models import Client
 
 
@@ -128,7 +129,10 @@ class OrderSerializer(serializers.ModelSerializer):
         help_text="Beställd kvantitet i minuter per månad (summan av insatsernas minuter)."
     )
     hours_per_month = serializers.SerializerMethodField(
-        help_text="Beställd kvantitet som TT:MM, t.ex. ”51:36”."
+        help_text="Beställd kvantitet som timmar och minuter, t.ex. ”51:36”."
+    )
+    decision_minutes_per_month = serializers.SerializerMethodField(
+        help_text="Beslutets ram i minuter per månad: beställningen får inte vara större."
     )
     double_staffing_minutes_per_month = serializers.SerializerMethodField()
     quality_warnings = QualityWarningSerializer(many=True, read_only=True)
@@ -156,6 +160,7 @@ class OrderSerializer(serializers.ModelSerializer):
             "interventions",
             "minutes_per_month",
             "hours_per_month",
+            "decision_minutes_per_month",
             "double_staffing_minutes_per_month",
             "overall_goals",
             "body_functions",
@@ -166,17 +171,16 @@ class OrderSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def _basis(self, order: Order) -> tuple[dict[int, int | None], rules.TimeBasis]:
+    def _time(self, order: Order) -> ordered_time.OrderTime:
         # Computed once per order and kept for the order's other fields.
-        cache = self.context.setdefault("_time_basis", {})
+        cache = self.context.setdefault("_order_time", {})
         if order.pk not in cache:
-            rows, basis = selectors.order_time_basis(order)
-            cache[order.pk] = ({item.pk: minutes for item, minutes in rows}, basis)
+            cache[order.pk] = ordered_time.order_time(order)
         return cache[order.pk]
 
     @extend_schema_field(OrderedInterventionSerializer(many=True))
     def get_interventions(self, order: Order) -> list[dict]:
-        minutes, _ = self._basis(order)
+        minutes = {item.pk: value for item, value in self._time(order).rows}
         return OrderedInterventionSerializer(
             order.interventions.all(),
             many=True,
@@ -184,13 +188,16 @@ class OrderSerializer(serializers.ModelSerializer):
         ).data
 
     def get_minutes_per_month(self, order: Order) -> int:
-        return self._basis(order)[1].total
+        return self._time(order).total
 
     def get_hours_per_month(self, order: Order) -> str:
-        return rules.hhmm(self._basis(order)[1].total)
+        return hhmm(self._time(order).total)
+
+    def get_decision_minutes_per_month(self, order: Order) -> int:
+        return self._time(order).frame
 
     def get_double_staffing_minutes_per_month(self, order: Order) -> int:
-        return self._basis(order)[1].double_staffing_minutes
+        return self._time(order).basis.double_staffing_minutes
 
 
 class ExecuteSerializer(serializers.Serializer):

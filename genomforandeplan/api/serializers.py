@@ -3,11 +3,16 @@ send. Serializers validate fields; the services decide (STYLE.md)."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema_field
+import datetime
+from dataclasses import dataclass
+
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from bestallning.api.serializers import ClientRefSerializer
+from bestallning import rules as order_rules
+from bestallning.api.serializers import ClientRefSerializer, OrderSerializer
 from bestallning.choices import Period
+from bestallning.models import Order
 from genomforandeplan import rules, selectors, services
 from genomforandeplan.choices import CHECKLIST_STEPS, MeetingPlace, Participant
 from genomforandeplan.models import (
@@ -18,7 +23,8 @@ from genomforandeplan.models import (
     PlanItem,
     PlanVersion,
 )
-from ramtid.models import InterventionType
+from ramtid.api.serializers import PageFactsMixin
+from ramtid.models import InterventionType, User
 
 HEADING_HELP = "Med brukarens egna ord."
 
@@ -71,11 +77,13 @@ class DeadlineSerializer(serializers.Serializer):
 
 class ContactSerializer(serializers.ModelSerializer):
     contact_person = serializers.StringRelatedField()
+    contact_person_id = serializers.IntegerField(read_only=True)
     deputy = serializers.StringRelatedField()
+    deputy_id = serializers.IntegerField(read_only=True, allow_null=True)
 
     class Meta:
         model = ContactAssignment
-        fields = ["contact_person", "deputy", "assigned_on"]
+        fields = ["contact_person", "contact_person_id", "deputy", "deputy_id", "assigned_on"]
         read_only_fields = fields
 
 
@@ -103,7 +111,29 @@ class FollowUpSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "followed_up_by"]
 
 
-class PlanSerializer(serializers.ModelSerializer):
+def deadline_data(deadline: rules.Deadline | None) -> dict | None:
+    if deadline is None:
+        return None
+    return {"due": deadline.due, "status": deadline.status.value, "days_late": deadline.days_late}
+
+
+def contact_data(order: Order) -> dict | None:
+    """The order's contact assignment, selected with it (no query of its own)."""
+    assignment = getattr(order, "contact_assignment", None)
+    return ContactSerializer(assignment).data if assignment else None
+
+
+@dataclass(frozen=True)
+class PlanFacts:
+    """What the plan's fields read beyond the plan: the order it must follow now, the
+    completion check against it, and the plan deadline of that order."""
+
+    order: Order
+    completion: rules.CompletionFacts
+    deadline: rules.Deadline | None
+
+
+class PlanSerializer(PageFactsMixin, serializers.ModelSerializer):
     """En genomförandeplan med planerade insatser, delaktighet, checklista och avstämningen mot
     den gällande beställningen."""
 
@@ -166,17 +196,24 @@ class PlanSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def _current(self, plan: ImplementationPlan):
-        cache = self.context.setdefault("_current_order", {})
-        if plan.pk not in cache:
-            cache[plan.pk] = services.current_order(plan)
-        return cache[plan.pk]
+    def page_facts(self, plans: list[ImplementationPlan]) -> dict[int, PlanFacts]:
+        orders = selectors.current_orders(plans)
+        deadlines = selectors.order_plan_deadlines(list(orders.values()))
+        return {
+            plan.pk: PlanFacts(
+                order=orders[plan.pk],
+                # The coverage check once per plan: the gaps and the blockers both read it.
+                completion=services.completion_facts(plan, orders[plan.pk]),
+                deadline=deadlines.get(orders[plan.pk].pk),
+            )
+            for plan in plans
+        }
 
     def get_current_order(self, plan: ImplementationPlan) -> int:
-        return self._current(plan).pk
+        return self.facts(plan).order.pk
 
     def get_needs_revision(self, plan: ImplementationPlan) -> bool:
-        return services.needs_revision(plan, self._current(plan))
+        return services.needs_revision(plan, self.facts(plan).order)
 
     @extend_schema_field(GapSerializer(many=True))
     def get_coverage_gaps(self, plan: ImplementationPlan) -> list[dict]:
@@ -188,31 +225,52 @@ class PlanSerializer(serializers.ModelSerializer):
                 "message": gap.message,
                 "reason": reasons.get(gap.key, ""),
             }
-            for gap in services.coverage(plan, self._current(plan))
+            for gap in self.facts(plan).completion.gaps
         ]
 
     def get_completion_blockers(self, plan: ImplementationPlan) -> list[str]:
-        return services.completion_blockers(plan, self._current(plan))
+        return [
+            blocker.message for blocker in rules.completion_blockers(self.facts(plan).completion)
+        ]
 
     @extend_schema_field(DeadlineSerializer(allow_null=True))
     def get_deadline(self, plan: ImplementationPlan) -> dict | None:
-        deadline = selectors.order_plan_deadline(self._current(plan))
-        if deadline is None:
-            return None
-        return {
-            "due": deadline.due,
-            "status": deadline.status.value,
-            "days_late": deadline.days_late,
-        }
+        return deadline_data(self.facts(plan).deadline)
 
     @extend_schema_field(ContactSerializer(allow_null=True))
     def get_contact(self, plan: ImplementationPlan) -> dict | None:
-        assignment = ContactAssignment.objects.filter(order=self._current(plan)).first()
-        return ContactSerializer(assignment).data if assignment else None
+        return contact_data(self.facts(plan).order)
 
-    def get_next_follow_up_due(self, plan: ImplementationPlan) -> str | None:
-        due = selectors.next_follow_up_due(plan)
-        return due.isoformat() if due else None
+    def get_next_follow_up_due(self, plan: ImplementationPlan) -> datetime.date | None:
+        # The annotations of selectors.with_worklist_facts (PlanViewSet.get_queryset).
+        return selectors.follow_up_due_of(plan)
+
+
+# The schema keeps calling it "Order": it is the order as the API serves it.
+@extend_schema_serializer(component_name="Order")
+class OrderWithPlanSerializer(PageFactsMixin, OrderSerializer):
+    """En beställning med beräkningsunderlaget, genomförandeplanens tidsfrist och kontaktman."""
+
+    plan_deadline = serializers.SerializerMethodField(
+        help_text="När genomförandeplanen ska vara klar för beställningen; null före verkställd."
+    )
+    contact = serializers.SerializerMethodField(help_text="Kontaktman och ersättare.")
+
+    class Meta(OrderSerializer.Meta):
+        fields = [*OrderSerializer.Meta.fields, "plan_deadline", "contact"]
+        read_only_fields = fields
+
+    def page_facts(self, orders: list[Order]) -> dict[int, rules.Deadline | None]:
+        deadlines = selectors.order_plan_deadlines(orders)
+        return {order.pk: deadlines.get(order.pk) for order in orders}
+
+    @extend_schema_field(DeadlineSerializer(allow_null=True))
+    def get_plan_deadline(self, order: Order) -> dict | None:
+        return deadline_data(self.facts(order))
+
+    @extend_schema_field(ContactSerializer(allow_null=True))
+    def get_contact(self, order: Order) -> dict | None:
+        return contact_data(order)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -235,6 +293,17 @@ class PlanItemInputSerializer(serializers.Serializer):
     how_and_when = serializers.CharField(allow_blank=True, default="", help_text=HEADING_HELP)
     who_helps = serializers.CharField(allow_blank=True, default="", help_text=HEADING_HELP)
     my_goal = serializers.CharField(allow_blank=True, default="", help_text=HEADING_HELP)
+
+    def validate(self, attrs: dict) -> dict:
+        # The one frequency rule of orders, plans and the visit import.
+        errors = order_rules.frequency_errors(
+            period=attrs.get("period"),
+            occasions=attrs.get("occasions"),
+            every_n_weeks=attrs.get("every_n_weeks"),
+        )
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
 
 
 class PlanWriteSerializer(serializers.Serializer):
@@ -275,6 +344,12 @@ class PlanWriteSerializer(serializers.Serializer):
         required=False,
         help_text="Skäl per avvikelse mot beställningen, nycklat som coverage_gaps[].key.",
     )
+    client_approved_on = serializers.DateField(
+        allow_null=True, required=False, help_text="Dagen då brukaren godkände planen."
+    )
+    client_approval_how = serializers.CharField(
+        allow_blank=True, required=False, max_length=200, help_text="Hur brukaren godkände planen."
+    )
     items = PlanItemInputSerializer(many=True, required=False)
 
     def validate(self, attrs: dict) -> dict:
@@ -285,7 +360,45 @@ class PlanWriteSerializer(serializers.Serializer):
 
 
 class PlanCompleteSerializer(serializers.Serializer):
-    client_approved_on = serializers.DateField(help_text="Dagen då brukaren godkände planen.")
+    """The approval may be saved with the plan beforehand; what is sent here replaces it."""
+
+    version = serializers.IntegerField(
+        required=False,
+        help_text="Planens version när den lästes: har någon sparat sedan dess blir svaret 409 "
+        "och ingenting klarmarkeras.",
+    )
+    client_approved_on = serializers.DateField(
+        required=False, help_text="Dagen då brukaren godkände planen."
+    )
     client_approval_how = serializers.CharField(
-        max_length=200, help_text="Hur brukaren godkände planen, t.ex. muntligt i hemmet."
+        required=False,
+        max_length=200,
+        help_text="Hur brukaren godkände planen, t.ex. muntligt i hemmet.",
+    )
+
+
+class ContactAssignSerializer(serializers.Serializer):
+    contact_person = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True),
+        help_text="Användar-id för en kontaktman eller samordnare hos utföraren.",
+        error_messages={"does_not_exist": "Det finns ingen aktiv användare med id {pk_value}."},
+    )
+    deputy = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True),
+        allow_null=True,
+        required=False,
+        default=None,
+        help_text="Ersättaren, som tar över när kontaktmannen är ledig.",
+        error_messages={"does_not_exist": "Det finns ingen aktiv användare med id {pk_value}."},
+    )
+
+
+class PlanReviewSerializer(serializers.Serializer):
+    approve = serializers.BooleanField(
+        help_text="true: godkänn planen; false: skicka tillbaka den till utföraren."
+    )
+    comment = serializers.CharField(
+        allow_blank=True,
+        default="",
+        help_text="Kommentar till utföraren; krävs när planen skickas tillbaka.",
     )

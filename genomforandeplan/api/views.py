@@ -1,9 +1,10 @@
 """Implementation plans over the API, so that a provider's own documentation system can write
-its plans under the same rules and access as the pages.
+its plans under the same rules and access as the pages; and the orders, with what this app
+knows of them (the plan deadline, the contact person).
 
 Another organisation's plan (and a plan the ordering unit may not see yet) is a 404; a plan the
 user can see but may not write is a 403; what the services refuse is a 400 with their Swedish
-messages keyed by field, and a save against a stale `version` is a 409.
+messages keyed by field (ramtid.api.exceptions), and a save against a stale `version` is a 409.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, PermissionDenied
@@ -19,21 +20,67 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bestallning import selectors as order_selectors
-from bestallning.api.views import LoggedReadMixin, _bad_request
+from bestallning.api import views as order_views
 from genomforandeplan import permissions, selectors, services
 from genomforandeplan.api.serializers import (
+    ContactAssignSerializer,
     FollowUpSerializer,
+    OrderWithPlanSerializer,
     PlanCompleteSerializer,
+    PlanReviewSerializer,
     PlanSerializer,
     PlanStartSerializer,
     PlanWriteSerializer,
 )
 from genomforandeplan.models import HEADING_FIELDS, ImplementationPlan
+from genomforandeplan.states import PlanState
+from ramtid.api.mixins import LoggedReadMixin
 
 
 class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
+
+
+def _conflict_if_stale(
+    plan: ImplementationPlan, version: int | None, error: DjangoValidationError
+) -> None:
+    """After a service refused a plan-wide save: if the plan is no longer at the version the
+    caller read, that was the reason, and the answer is a 409 with the service's message."""
+    if hasattr(error, "error_dict") or version is None:
+        return
+    if not ImplementationPlan.objects.filter(pk=plan.pk, version=version).exists():
+        raise Conflict({"version": error.messages}) from None
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Lista beställningar"),
+    retrieve=extend_schema(summary="Visa en beställning"),
+)
+class OrderViewSet(order_views.OrderViewSet):
+    """Beställningar: handläggarna ser sin enhets, utförare de som skickats till dem. Med
+    genomförandeplanens tidsfrist och brukarens kontaktman."""
+
+    serializer_class = OrderWithPlanSerializer
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("contact_assignment__contact_person", "contact_assignment__deputy")
+        )
+
+    @extend_schema(request=ContactAssignSerializer, summary="Utse kontaktman")
+    @action(detail=True, methods=["post"], url_path="kontaktman")
+    def assign_contact(self, request: Request, pk=None) -> Response:
+        """Utförarens samordnare utser brukarens kontaktman och ersättare (eller byter dem)."""
+        order = self.get_object()
+        if not permissions.can_assign_contact(request.user, order):
+            raise PermissionDenied(_("Bara utförarens samordnare kan utse kontaktman."))
+        data = ContactAssignSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        assignment = services.contact_assign(order=order, by=request.user, **data.validated_data)
+        return self._order_response(assignment.order)
 
 
 class PlanViewSet(
@@ -45,11 +92,15 @@ class PlanViewSet(
     serializer_class = PlanSerializer
 
     def get_queryset(self):
-        return selectors.plans_visible_to(self.request.user).prefetch_related(
-            "items__intervention_type",
-            "versions__review",
-            "versions__created_by",
-            "follow_ups__followed_up_by",
+        # What PlanSerializer reads, in a fixed number of queries however many plans: the rest
+        # (the current order and its deadline) it reads for the whole page at once.
+        return selectors.with_worklist_facts(
+            selectors.plans_visible_to(self.request.user).prefetch_related(
+                "items__intervention_type",
+                "versions__review",
+                "versions__created_by",
+                "follow_ups__followed_up_by",
+            )
         )
 
     def _writable(self) -> ImplementationPlan:
@@ -60,8 +111,16 @@ class PlanViewSet(
 
     def _plan_response(self, plan: ImplementationPlan, code: int = status.HTTP_200_OK) -> Response:
         plan = self.get_queryset().get(pk=plan.pk)
-        self._log([plan.client])
+        self.log_read([plan.client])
         return Response(self.get_serializer(plan).data, status=code)
+
+    @extend_schema(summary="Lista genomförandeplaner")
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(summary="Visa en genomförandeplan")
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        return super().retrieve(request, *args, **kwargs)
 
     @extend_schema(
         request=PlanStartSerializer,
@@ -81,10 +140,7 @@ class PlanViewSet(
             raise Http404
         if not permissions.can_write_plan(request.user, order.provider_id):
             raise PermissionDenied(_("Bara utförarens personal kan skriva planen."))
-        try:
-            plan = services.plan_start(order=order, by=request.user)
-        except DjangoValidationError as error:
-            raise _bad_request(error) from None
+        plan = services.plan_start(order=order, by=request.user)
         return self._plan_response(plan, status.HTTP_201_CREATED)
 
     @extend_schema(request=PlanWriteSerializer, responses=PlanSerializer, summary="Spara planen")
@@ -115,10 +171,8 @@ class PlanViewSet(
                 plan=plan, by=request.user, version=version, fields=values, items=items
             )
         except DjangoValidationError as error:
-            stale = not ImplementationPlan.objects.filter(pk=plan.pk, version=version).exists()
-            if stale and not hasattr(error, "error_dict"):
-                raise Conflict({"version": error.messages}) from None
-            raise _bad_request(error) from None
+            _conflict_if_stale(plan, version, error)
+            raise
         return self._plan_response(plan)
 
     @extend_schema(
@@ -140,7 +194,28 @@ class PlanViewSet(
         try:
             services.plan_complete(plan=plan, by=request.user, **data.validated_data)
         except DjangoValidationError as error:
-            raise _bad_request(error) from None
+            _conflict_if_stale(plan, data.validated_data.get("version"), error)
+            raise
+        return self._plan_response(plan)
+
+    @extend_schema(request=PlanReviewSerializer, responses=PlanSerializer, summary="Granska planen")
+    @action(detail=True, methods=["post"], url_path="granska")
+    def review(self, request: Request, pk=None) -> Response:
+        """Handläggaren granskar den klara planen mot beställningen: godkänner den, eller
+        skickar tillbaka den till utföraren med en kommentar."""
+        plan = self.get_object()
+        if not permissions.can_review_plan(request.user, plan):
+            if not PlanState.of(plan).can_review:
+                raise PermissionDenied(
+                    _("Planen väntar inte på granskning (status ”%(status)s”).")
+                    % {"status": plan.get_status_display()}
+                )
+            raise PermissionDenied(
+                _("Bara handläggare på brukarens beställarenhet granskar planen.")
+            )
+        data = PlanReviewSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.plan_review(plan=plan, by=request.user, **data.validated_data)
         return self._plan_response(plan)
 
     @extend_schema(
@@ -150,12 +225,10 @@ class PlanViewSet(
     )
     @action(detail=True, methods=["post"], url_path="uppfoljning")
     def follow_up(self, request: Request, pk=None) -> Response:
-        """Utförarens uppföljning av planen (minst var sjätte månad och när behoven ändras)."""
+        """Utförarens uppföljning av planen, så ofta som kommunen har bestämt och när behoven
+        ändras."""
         plan = self._writable()
         data = FollowUpSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            follow_up = services.plan_follow_up(plan=plan, by=request.user, **data.validated_data)
-        except DjangoValidationError as error:
-            raise _bad_request(error) from None
+        follow_up = services.plan_follow_up(plan=plan, by=request.user, **data.validated_data)
         return Response(FollowUpSerializer(follow_up).data, status=status.HTTP_201_CREATED)

@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -25,8 +27,9 @@ def _api(user) -> APIClient:
     return api
 
 
-def _order(world, *, provider, send=True) -> Order:
-    """A small order for a new client of the world's unit: shopping once a week."""
+def _order(world, *, provider, send=True, granted=()) -> Order:
+    """A small order for a new client of the world's unit: shopping once a week, on a decision
+    that grants the interventions named in `granted`."""
     core_services.catalogue_copy_defaults(municipality=world.municipality)
     client = ClientFactory(ordering_unit=world.unit, responsible_officer=world.officer)
     start = timezone.localdate() - datetime.timedelta(days=10)
@@ -39,6 +42,9 @@ def _order(world, *, provider, send=True) -> Order:
         hours_per_month=4,
         reasoning="Klarar inte att handla själv.",
         purpose_and_goal="Att ha mat hemma.",
+        granted_interventions=list(
+            InterventionType.objects.filter(municipality=world.municipality, name__in=granted)
+        ),
     )
     order = services.order_create(
         decision=decision, by=world.officer, provider=provider, valid_from=start
@@ -289,6 +295,48 @@ def test_the_officer_does_not_report_a_change_of_need(world, lisa):
     )
     assert response.status_code == 403
     assert not NeedChangeReport.objects.exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# Lists read a fixed number of queries, however many rows
+
+
+def _queries(api: APIClient, url: str) -> tuple[int, list]:
+    with CaptureQueriesContext(connection) as queries:
+        response = api.get(url)
+    assert response.status_code == 200, response.json()
+    return len(queries), response.json()["results"]
+
+
+def _granted(world, count: int) -> None:
+    """Orders sent to the world's provider, each on a decision that grants two interventions."""
+    for _ in range(count):
+        _order(world, provider=world.provider, granted=["Inköp utan kund", "Städning 2 rok"])
+
+
+def test_the_decisions_list_reads_the_same_queries_for_2_and_10_decisions(world):
+    api = _api(world.officer)
+    _granted(world, 2)
+    two, page = _queries(api, "/api/beslut/")
+    _granted(world, 8)
+    ten, more = _queries(api, "/api/beslut/")
+
+    assert (len(page), len(more)) == (2, 10)
+    assert sorted(more[0]["granted_interventions"]) == ["Inköp utan kund", "Städning 2 rok"]
+    assert two == ten
+
+
+@pytest.mark.parametrize("role", ["officer", "coordinator"])
+def test_the_orders_list_reads_the_same_queries_for_2_and_10_orders(world, role):
+    api = _api(getattr(world, role))
+    _granted(world, 2)
+    two, page = _queries(api, "/api/bestallningar/")
+    _granted(world, 8)
+    ten, more = _queries(api, "/api/bestallningar/")
+
+    assert (len(page), len(more)) == (2, 10)
+    assert more[0]["interventions"][0]["minutes_per_month"] == 196  # 45 min × 4,35 weeks
+    assert two == ten
 
 
 # ---------------------------------------------------------------------------------------------
