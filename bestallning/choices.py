@@ -8,6 +8,15 @@ class DecisionOutcome(models.TextChoices):
     REFUSED = "refused", _("Avslag")
 
 
+class DecisionKind(models.TextChoices):
+    """The type of intervention the decision grants (004 §2.2: "typ av insats"), as the order
+    writes it: "Beslut: Bifall Omvårdnad SoL 4 kap. 1 §" (Bilaga 4)."""
+
+    PERSONAL_CARE = "personal_care", _("Omvårdnad")
+    SERVICE = "service", _("Service")
+    PERSONAL_CARE_AND_SERVICE = "personal_care_and_service", _("Omvårdnad och service")
+
+
 class ApprovalStatus(models.TextChoices):
     """A decision above the officer's delegation needs the unit manager (002 "Beskrivning")."""
 
@@ -24,17 +33,6 @@ class OrderStatus(models.TextChoices):
     EXECUTED = "executed", _("Verkställd")
     SUPERSEDED = "superseded", _("Ersatt")
     ENDED = "ended", _("Avslutad")
-
-
-# Statuses in which an order binds the provider for its period (everything but a draft).
-ISSUED_STATUSES = (
-    OrderStatus.SENT,
-    OrderStatus.RECEIVED,
-    OrderStatus.EXECUTED,
-    OrderStatus.SUPERSEDED,
-    OrderStatus.ENDED,
-)
-ACTIVE_STATUSES = (OrderStatus.SENT, OrderStatus.RECEIVED, OrderStatus.EXECUTED)
 
 
 class Period(models.TextChoices):

@@ -25,7 +25,7 @@ import pghistory
 from django.db import connection, transaction
 from django.utils import timezone
 
-from bestallning import examples, rules, services
+from bestallning import examples, ordered_time, rules, services
 from bestallning.choices import (
     DecisionOutcome,
     FunctionLevel,
@@ -395,7 +395,7 @@ def _inputs(rows: tuple[Row, ...], client: Client) -> list[InterventionInput]:
 
 
 def _minutes(rows: tuple[Row, ...], municipality: Municipality) -> int:
-    month = rules.MonthConversion(municipality.days_per_month, municipality.weeks_per_month)
+    month = ordered_time.month_conversion(municipality)
     frequencies = [
         rules.Frequency(
             period=row.period,
@@ -406,7 +406,7 @@ def _minutes(rows: tuple[Row, ...], municipality: Municipality) -> int:
         )
         for row in rows
     ]
-    return rules.time_basis(frequencies, month).total
+    return ordered_time.time_basis(frequencies, month).total
 
 
 def _coordinator(order: Order, users: dict[str, User]) -> User:

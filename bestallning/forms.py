@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bestallning import rules, services
 from bestallning.choices import (
+    DecisionKind,
     DecisionOutcome,
     FunctionLevel,
     NeedChangeDirection,
@@ -28,7 +29,7 @@ from bestallning.choices import (
 )
 from bestallning.models import Decision, NeedChangeReport, Order, OrderedIntervention
 from ramtid.choices import InterventionCategory
-from ramtid.forms import AddableRowsMixin
+from ramtid.forms import AddableRowsMixin, label_needed_for
 from ramtid.models import InterventionType, LifeArea, LifeAreaCategory, Municipality, Provider
 
 # Personal care first, with the headings of 004 Bilaga 4.
@@ -74,6 +75,34 @@ class RadioSelect(forms.RadioSelect):
 class CheckboxSelectMultiple(forms.CheckboxSelectMultiple):
     def id_for_label(self, id_, index=None):
         return super().id_for_label(id_, "0" if index is None else index)
+
+
+def number_input(bounds: tuple[int, int]) -> forms.NumberInput:
+    """A short number field whose browser hints (min, max) come from the rule's bounds."""
+    low, high = bounds
+    return forms.NumberInput(
+        attrs={"inputmode": "numeric", "class": "input--short", "min": low, "max": high}
+    )
+
+
+class FrequencyValidationMixin:
+    """A form with a frequency (period, occasions, every n weeks, weekdays, minutes), checked by
+    the one rule the services, the API and the visit import use (rules.frequency_errors)."""
+
+    occasions_required = False
+
+    def check_frequency(self, data: dict) -> None:
+        errors = rules.frequency_errors(
+            period=data.get("period"),
+            occasions=data.get("occasions"),
+            every_n_weeks=data.get("every_n_weeks"),
+            weekdays=data.get("weekdays") if "weekdays" in self.fields else None,
+            minutes=data.get("minutes") if "minutes" in self.fields else None,
+            occasions_required=self.occasions_required,
+        )
+        for name, message in errors.items():
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, message)
 
 
 class GroupedChoicesMixin:
@@ -192,6 +221,12 @@ class DecisionForm(GroupedChoicesMixin, forms.Form):
     outcome = forms.ChoiceField(
         label=label_of(Decision, "outcome"), choices=DecisionOutcome.choices, widget=RadioSelect
     )
+    kind = forms.ChoiceField(
+        label=_("Typ av insats"),
+        choices=DecisionKind.choices,
+        widget=RadioSelect,
+        help_text=_("Står på beställningen: ”Bifall Omvårdnad SoL 4 kap. 1 §”."),
+    )
     legal_basis = forms.CharField(
         label=label_of(Decision, "legal_basis"), max_length=100, initial="SoL 4 kap. 1 §"
     )
@@ -216,12 +251,19 @@ class DecisionForm(GroupedChoicesMixin, forms.Form):
         max_value=744,
         localize=True,
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-        help_text=_("T.ex. 51,6. Ange 0 vid avslag."),
+        help_text=_("T.ex. 51,6. Ett bifall beviljar timmar; ange 0 bara vid avslag."),
     )
     reasoning = forms.CharField(label=label_of(Decision, "reasoning"), widget=text_area(5))
     purpose_and_goal = forms.CharField(
         label=label_of(Decision, "purpose_and_goal"), widget=text_area(4)
     )
+
+    @classmethod
+    def initial_for(cls, decision: Decision) -> dict:
+        """A decision's values as the form shows them, to correct it."""
+        initial = {name: getattr(decision, name) for name in services.DECISION_FIELDS}
+        initial["granted_interventions"] = [t.pk for t in decision.granted_interventions.all()]
+        return initial
 
     def __init__(self, *args, catalogue: Catalogue, **kwargs):
         super().__init__(*args, **kwargs)
@@ -244,6 +286,14 @@ class DecisionForm(GroupedChoicesMixin, forms.Form):
 
     def clean_granted_interventions(self):
         return [self.catalogue.types[int(pk)] for pk in self.cleaned_data["granted_interventions"]]
+
+
+class DecisionWithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Varför återkallas beslutet?"),
+        help_text=_("T.ex. att fel timantal registrerades. Skälet sparas med beslutet."),
+        widget=text_area(4),
+    )
 
 
 class DecisionReviewForm(forms.Form):
@@ -337,7 +387,7 @@ class OrderForm(forms.Form):
     )
     daily_visits = forms.IntegerField(
         label=_("Antal besök per dag"),
-        help_text=_("Ange 0 om brukaren inte har dagliga besök. Krävs för att skicka."),
+        help_text=_("Ange 0 om brukaren inte har dagliga besök."),
         required=False,
         min_value=0,
         max_value=24,
@@ -371,6 +421,10 @@ class OrderForm(forms.Form):
         label=label_of(Order, "personal_factors"), required=False, widget=text_area(4)
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        label_needed_for(self, {name: rules.NEEDED_TO_SEND for name in rules.SEND_REQUIRED_FIELDS})
+
     @classmethod
     def initial_for(cls, order: Order) -> dict:
         initial = {name: getattr(order, name) for name in services.ORDER_FIELDS}
@@ -393,7 +447,7 @@ class OrderForm(forms.Form):
         return {name: self.cleaned_data[name] for name in services.ORDER_FIELDS}
 
 
-class InterventionForm(forms.Form):
+class InterventionForm(FrequencyValidationMixin, forms.Form):
     """One ordered intervention. The catalogue comes in from the formset (`form_kwargs`)."""
 
     intervention_type = forms.ChoiceField(
@@ -406,8 +460,7 @@ class InterventionForm(forms.Form):
         label=_("Livsområde"),
         required=False,
         help_text=_(
-            "Det livsområde (ICF) som insatsen tillgodoser, med underkategori om det finns. "
-            "Krävs för att skicka."
+            "Det livsområde (ICF) som insatsen tillgodoser, med underkategori om det finns."
         ),
     )
     period = forms.ChoiceField(
@@ -427,26 +480,18 @@ class InterventionForm(forms.Form):
     every_n_weeks = forms.IntegerField(
         label=_("Antal veckor mellan tillfällena"),
         required=False,
-        min_value=1,
-        max_value=52,
         initial=2,
         help_text=_("2 = varannan vecka, 3 = var tredje vecka."),
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "input--short"}),
+        widget=number_input(rules.EVERY_N_WEEKS),
     )
     occasions = forms.IntegerField(
         label=_("Antal tillfällen"),
         required=False,
-        min_value=1,
-        max_value=24,
-        help_text=_("Per dag, per vecka eller per period. Krävs för att skicka."),
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "input--short"}),
+        help_text=_("Per dag, per vecka eller per period."),
+        widget=number_input(rules.OCCASIONS),
     )
     minutes = forms.IntegerField(
-        label=_("Minuter per tillfälle"),
-        required=False,
-        min_value=1,
-        max_value=600,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "input--short"}),
+        label=_("Minuter per tillfälle"), required=False, widget=number_input(rules.MINUTES)
     )
     double_staffing = forms.BooleanField(
         label=_("Dubbelbemanning (två personal samtidigt)"), required=False
@@ -490,6 +535,7 @@ class InterventionForm(forms.Form):
     def __init__(self, *args, catalogue: Catalogue, **kwargs):
         super().__init__(*args, **kwargs)
         self.catalogue = catalogue
+        label_needed_for(self, {name: rules.NEEDED_TO_SEND for name in rules.SEND_REQUIRED_FIELDS})
         kind = self.fields["intervention_type"]
         kind.choices = [("", _("Välj insats")), *catalogue.type_choices]
         kind.widget.care_package_ids = catalogue.care_package_ids
@@ -552,6 +598,7 @@ class InterventionForm(forms.Form):
         kind = data.get("intervention_type")
         if kind is not None and not data.get("minutes") and "minutes" not in self.errors:
             data["minutes"] = kind.standard_minutes
+        self.check_frequency(data)
         return data
 
     def frequency(self) -> rules.Frequency | None:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from bestallning import rules
 from bestallning.choices import (
     ApprovalStatus,
+    DecisionKind,
     DecisionOutcome,
     FunctionLevel,
     NeedChangeAnswer,
@@ -23,6 +24,7 @@ from bestallning.choices import (
     Period,
     SupportOrientation,
 )
+from bestallning.states import DecisionState, OrderState
 from ramtid.models import Client, InterventionType, LifeArea, LifeAreaCategory, Provider, User
 
 
@@ -42,12 +44,17 @@ class Decision(models.Model):
         User, on_delete=models.PROTECT, related_name="+", verbose_name=_("handläggare")
     )
     outcome = models.CharField(_("utfall"), max_length=20, choices=DecisionOutcome.choices)
+    kind = models.CharField(_("typ av insats"), max_length=30, choices=DecisionKind.choices)
     legal_basis = models.CharField(_("lagrum"), max_length=100, default="SoL 4 kap. 1 §")
     decided_on = models.DateField(_("beslutsdatum"))
     valid_from = models.DateField(_("gäller från"))
     valid_to = models.DateField(_("gäller till"), null=True, blank=True)
     granted_interventions = models.ManyToManyField(
-        InterventionType, blank=True, related_name="+", verbose_name=_("beviljade insatser")
+        InterventionType,
+        blank=True,
+        related_name="+",
+        through="GrantedIntervention",
+        verbose_name=_("beviljade insatser"),
     )
     hours_per_month = models.DecimalField(
         _("timmar per månad"),
@@ -73,6 +80,18 @@ class Decision(models.Model):
     )
     approved_at = models.DateTimeField(_("godkänt"), null=True, blank=True)
     approval_comment = models.TextField(_("enhetschefens kommentar"), blank=True)
+    # A wrong decision is corrected while no order on it has been sent; after that it is
+    # withdrawn (återkallat) with a reason, and a new decision takes its place.
+    withdrawn_at = models.DateTimeField(_("återkallat"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("återkallat av"),
+    )
+    withdrawal_reason = models.TextField(_("skäl till återkallelse"), blank=True)
     created_at = models.DateTimeField(_("registrerat"), auto_now_add=True)
 
     class Meta:
@@ -84,18 +103,77 @@ class Decision(models.Model):
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
                 name="decision_period_ordered",
             ),
+            # A decision that grants something grants hours; a refusal grants none.
+            models.CheckConstraint(
+                condition=Q(outcome="refused", hours_per_month=0)
+                | (~Q(outcome="refused") & Q(hours_per_month__gt=0)),
+                name="decision_hours_match_outcome",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | ~Q(withdrawal_reason=""),
+                name="decision_withdrawal_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_outcome_display()} {self.legal_basis}, {self.decided_on:%Y-%m-%d}"
+        return f"{self.heading}, {self.decided_on:%Y-%m-%d}"
+
+    @property
+    def heading(self) -> str:
+        """As the order writes it: "Bifall Omvårdnad SoL 4 kap. 1 §" (004 Bilaga 4)."""
+        return f"{self.get_outcome_display()} {self.get_kind_display()} {self.legal_basis}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def state(self) -> DecisionState:
+        """Delegation and withdrawal as booleans (bestallning.states), for templates."""
+        return DecisionState.of(self)
 
     @property
     def blocks_orders(self) -> bool:
-        """An order built on it cannot be sent: a refusal, or a manager's approval missing."""
-        return self.outcome == DecisionOutcome.REFUSED or self.approval_status in (
-            ApprovalStatus.PENDING,
-            ApprovalStatus.REJECTED,
+        """An order built on it cannot be sent: a refusal, a withdrawn decision, or a
+        manager's approval missing."""
+        state = self.state
+        return (
+            self.outcome == DecisionOutcome.REFUSED
+            or state.withdrawn
+            or state.awaiting_manager
+            or state.rejected_by_manager
         )
+
+
+@pghistory.track(
+    pghistory.InsertEvent("granted"),
+    pghistory.DeleteEvent("ungranted"),
+    model_name="GrantedInterventionEvent",
+)
+class GrantedIntervention(models.Model):
+    """An intervention a decision grants. Its own row, so that a correction of the list is in
+    the audit trail as surely as a correction of the hours."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="+")
+    intervention_type = models.ForeignKey(
+        InterventionType,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_column="interventiontype_id",
+    )
+
+    class Meta:
+        db_table = "bestallning_decision_granted_interventions"
+        verbose_name = _("beviljad insats")
+        verbose_name_plural = _("beviljade insatser")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "intervention_type"], name="granted_intervention_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.intervention_type_id)
 
 
 class DateRange(Func):
@@ -245,8 +323,13 @@ class Order(models.Model):
         return f"Beställning {self.pk} till {self.provider}, gäller från {self.valid_from}"
 
     @property
+    def state(self) -> OrderState:
+        """The status as the state table's booleans (bestallning.states), for templates."""
+        return OrderState.of(self)
+
+    @property
     def is_draft(self) -> bool:
-        return self.status == OrderStatus.DRAFT
+        return self.state.draft
 
 
 @pghistory.track(

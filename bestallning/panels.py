@@ -12,13 +12,13 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from bestallning import permissions, selectors
+from bestallning import ordered_time, permissions, selectors
 from bestallning.choices import OrderStatus
 from bestallning.forms import OrderExecuteForm
-from bestallning.views import hours_hhmm
 from ramtid import permissions as core_permissions
 from ramtid.audit import log_access
 from ramtid.choices import AccessAction, Role
+from ramtid.formatting import hhmm
 
 
 def client_panel(request, client) -> str:
@@ -30,7 +30,7 @@ def client_panel(request, client) -> str:
     if not (decisions or orders or can_create_decision):
         return ""
     for decision in decisions:
-        decision.hours_hhmm = hours_hhmm(decision.hours_per_month)
+        decision.hours_hhmm = hhmm(ordered_time.frame_minutes(decision))
         decision.can_create_order = permissions.can_create_order(user, decision)
     return render_to_string(
         "bestallning/_client_panel.html",
@@ -51,7 +51,7 @@ def manager_worklist(request) -> str:
         return ""
     decisions = list(selectors.decisions_awaiting_manager(user))
     for decision in decisions:
-        decision.hours_hhmm = hours_hhmm(decision.hours_per_month)
+        decision.hours_hhmm = hhmm(ordered_time.frame_minutes(decision))
     _log_listed(request, [d.client for d in decisions], _("Beslut som väntar på godkännande"))
     return render_to_string(
         "bestallning/_manager_worklist.html", {"decisions": decisions}, request=request

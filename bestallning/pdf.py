@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
-from bestallning import rules, selectors
+from bestallning import ordered_time, rules, selectors
 from bestallning.choices import OrderStatus, Period, SupportOrientation
 from bestallning.models import Order, OrderedIntervention
 from ramtid.audit import log_access
 from ramtid.choices import AccessAction, InterventionCategory
+from ramtid.formatting import hhmm
 from ramtid.models import User
 from ramtid.pdf import pdf_response, render_pdf
 from ramtid.permissions import can_view_client_contact
@@ -55,17 +56,17 @@ def _assessment(item: OrderedIntervention) -> str:
 
 def order_print_context(order: Order, user: User) -> dict:
     """Everything the order's PDF shows, already worded; `order` has its interventions."""
-    rows, basis = selectors.order_time_basis(order)
+    time = ordered_time.order_time(order)
     printed = []
     regular = []
-    for item, minutes in rows:
+    for item, minutes in time.rows:
         frequency = item.frequency()
         printed.append(
             PrintedIntervention(
                 name=item.intervention_type.name,
                 need=_need(item),
                 frequency=rules.time_text(frequency) if frequency else "Frekvens saknas",
-                minutes_per_month="–" if minutes is None else rules.hhmm(minutes),
+                minutes_per_month="–" if minutes is None else hhmm(minutes),
                 item=item,
                 assessment=_assessment(item),
             )
@@ -85,8 +86,8 @@ def order_print_context(order: Order, user: User) -> dict:
         "regular": regular,
         "groups": [(heading, items) for heading, items in groups if items],
         "interventions": printed,
-        "total_hhmm": rules.hhmm(basis.total),
-        "double_staffing_hhmm": rules.hhmm(basis.double_staffing_minutes),
+        "total_hhmm": hhmm(time.total),
+        "double_staffing_hhmm": hhmm(time.basis.double_staffing_minutes),
         "related_factors": [
             ("Kroppsfunktioner", order.body_functions),
             ("Omgivningsfaktorer", order.environmental_factors),

@@ -1,24 +1,24 @@
-"""Pure rules for decisions and orders: the time basis, frequency wording and order quality.
+"""Pure rules for decisions and orders: frequencies (their validation and wording) and order
+diffs. Ordered time is in bestallning/ordered_time.py.
 
 No database here: these are plain functions on plain values, tested in microseconds and with
-hypothesis (STYLE.md).
+hypothesis (STYLE.md). The order-quality lint is in bestallning/quality.py.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
 
 from bestallning.choices import Period
+from ramtid.formatting import hhmm
 
 ALL_WEEKDAYS = frozenset(range(1, 8))
 WEEKDAY_NAMES = {1: "mån", 2: "tis", 3: "ons", 4: "tors", 5: "fre", 6: "lör", 7: "sön"}
 
 # ---------------------------------------------------------------------------------------------
-# The time basis (beräkningsunderlag), 004 §2.4–2.4.3
+# Frequencies (004 §2.4.4: the provider must follow the frequency decided)
 
 
 @dataclass(frozen=True)
@@ -41,61 +41,147 @@ class Frequency:
         return self.minutes * (2 if self.double_staffing else 1)
 
 
-@dataclass(frozen=True)
-class MonthConversion:
-    """A municipality's conversion from days and weeks to months (municipal settings)."""
+# ---------------------------------------------------------------------------------------------
+# One frequency validation, for orders, plans, their forms and serializers, and the visit import
 
-    days_per_month: Decimal
-    weeks_per_month: Decimal
-
-
-def exact_minutes_per_month(frequency: Frequency, month: MonthConversion) -> Fraction:
-    per_occasion = Fraction(frequency.staff_minutes_per_occasion() * frequency.occasions)
-    if frequency.period == Period.PER_DAY:
-        days = Fraction(month.days_per_month) * Fraction(len(frequency.weekdays), 7)
-        return per_occasion * days
-    weeks = Fraction(month.weeks_per_month)
-    if frequency.period == Period.PER_WEEK:
-        return per_occasion * weeks
-    return per_occasion * weeks / frequency.every_n_weeks
+OCCASIONS = (1, 24)  # per day, per week, or per period of several weeks
+EVERY_N_WEEKS = (2, 52)  # "var n:te vecka": 1 would be every week, which is "per vecka"
+MINUTES = (1, 600)  # minutes per occasion
 
 
-def round_half_up(value: Fraction) -> int:
-    return int((value * 2 + 1) // 2)
+def frequency_errors(
+    *,
+    period: str | None,
+    occasions: int | None,
+    every_n_weeks: int | None = None,
+    weekdays: Iterable[int] | None = None,
+    minutes: int | None = None,
+    occasions_required: bool = True,
+) -> dict[str, str]:
+    """{field: Swedish message} for what is wrong with a frequency; empty when it is right.
 
-
-@dataclass(frozen=True)
-class TimeBasis:
-    """Minutes per month per intervention, each rounded once to whole minutes, and their sum.
-
-    The total is the sum of the rounded parts, so what the officer sees adds up exactly: the
-    rounding never drifts between the parts and the frame.
+    A draft order may leave the number of occasions for later (it is needed to send); a plan
+    item may not (occasions_required). Weekdays matter only per day, the number of weeks only
+    for "var n:te vecka".
     """
+    errors = {}
+    if period not in Period.values:
+        errors["period"] = "Välj hur ofta: per dag, per vecka eller var n:te vecka."
+    if occasions is None:
+        if occasions_required:
+            errors["occasions"] = "Ange hur många gånger insatsen ges."
+    elif not OCCASIONS[0] <= occasions <= OCCASIONS[1]:
+        errors["occasions"] = f"Ange antal tillfällen mellan {OCCASIONS[0]} och {OCCASIONS[1]}."
+    if period == Period.PER_DAY and weekdays is not None:
+        days = set(weekdays)
+        if not days or not days <= ALL_WEEKDAYS:
+            errors["weekdays"] = "Välj minst en veckodag."
+    if period == Period.EVERY_N_WEEKS and not (
+        every_n_weeks is not None and EVERY_N_WEEKS[0] <= every_n_weeks <= EVERY_N_WEEKS[1]
+    ):
+        low, high = EVERY_N_WEEKS
+        message = f"Ange hur många veckor det går mellan tillfällena ({low}–{high})."
+        errors["every_n_weeks"] = message
+    if minutes is not None and not MINUTES[0] <= minutes <= MINUTES[1]:
+        errors["minutes"] = f"Ange minuter per tillfälle mellan {MINUTES[0]} och {MINUTES[1]}."
+    return errors
 
-    parts: tuple[int, ...]
-    double_staffing_minutes: int = 0
-    total: int = field(init=False)
 
-    def __post_init__(self):
-        object.__setattr__(self, "total", sum(self.parts))
+# ---------------------------------------------------------------------------------------------
+# The decision (004 §2.2)
 
 
-def time_basis(frequencies: Iterable[Frequency], month: MonthConversion) -> TimeBasis:
-    frequencies = list(frequencies)
-    parts = tuple(round_half_up(exact_minutes_per_month(f, month)) for f in frequencies)
-    doubled = sum(
-        round_half_up(exact_minutes_per_month(f, month) / 2)
-        for f in frequencies
-        if f.double_staffing
-    )
-    return TimeBasis(parts=parts, double_staffing_minutes=doubled)
+def decision_kind(categories: set[str]) -> str:
+    """The kind of a decision from the categories of the interventions it grants."""
+    if categories == {"service"}:
+        return "service"
+    if {"service", "personal_care"} <= categories:
+        return "personal_care_and_service"
+    return "personal_care"
 
 
-def hhmm(minutes: int) -> str:
-    """Minutes as HH:MM, the form of 'Beställd kvantitet: 51:36 timmar/månad'."""
-    sign = "-" if minutes < 0 else ""
-    hours, rest = divmod(abs(minutes), 60)
-    return f"{sign}{hours:02d}:{rest:02d}"
+@dataclass(frozen=True)
+class OrderedKind:
+    """An ordered intervention as the check against the decision sees it: a care package
+    carries the ids of its contents."""
+
+    type_id: int
+    name: str
+    parts: tuple[int, ...] = ()
+
+
+def decision_mismatches(
+    granted: dict[int, str], ordered: Iterable[OrderedKind]
+) -> tuple[list[str], list[str]]:
+    """(granted but not ordered, ordered but not granted), by name, for an order against its
+    decision. A care package covers the granted interventions it contains, and is itself granted
+    when all of them are. A decision that lists no interventions is not checked."""
+    if not granted:
+        return [], []
+    ordered = list(ordered)
+    covered = {item.type_id for item in ordered} | {p for item in ordered for p in item.parts}
+    not_ordered = [name for type_id, name in granted.items() if type_id not in covered]
+    not_granted = [
+        item.name
+        for item in ordered
+        if item.type_id not in granted
+        and not (item.parts and all(part in granted for part in item.parts))
+    ]
+    return not_ordered, not_granted
+
+
+# ---------------------------------------------------------------------------------------------
+# What sending an order requires. The order page labels each field by what it is needed for
+# from here, so that the label and the rule live in one place.
+
+NEEDED_TO_SEND = "krävs för att skicka"
+SEND_REQUIRED_FIELDS = ("daily_visits", "occasions", "life_area")
+
+
+@dataclass(frozen=True)
+class SendFacts:
+    daily_visits: int | None
+    interventions: tuple[tuple[str, int | None, bool], ...]  # (name, occasions, has life area)
+    total_minutes: int
+    frame_minutes: int
+    decision_refused: bool = False
+    decision_withdrawn: bool = False
+    decision_awaiting_manager: bool = False
+    decision_rejected_by_manager: bool = False
+
+
+def sending_blockers(facts: SendFacts) -> list[str]:
+    """What stops the order from being sent, in words the officer can act on: the decided
+    frequencies (001: legal certainty), the life areas, and the decision's frame — the hours
+    the decision grants are the frame the order must keep within (004 §2.4.3)."""
+    blockers = []
+    if facts.daily_visits is None:
+        blockers.append("Antal besök per dag saknas (ange 0 om brukaren inte har dagliga besök).")
+    if not facts.interventions:
+        blockers.append("Beställningen har inga beställda insatser.")
+    for name, occasions, has_life_area in facts.interventions:
+        if not occasions:
+            blockers.append(f"{name} saknar fast frekvens (antal tillfällen).")
+        if not has_life_area:
+            blockers.append(f"{name} saknar livsområde.")
+    if facts.total_minutes > facts.frame_minutes:
+        blockers.append(
+            f"Beställningen är på {hhmm(facts.total_minutes)} timmar/månad, mer än beslutets "
+            f"{hhmm(facts.frame_minutes)} timmar/månad. Minska den beställda tiden, eller ändra "
+            "beslutet först: är de nya timmarna över din delegation går ändringen till "
+            "enhetschefen."
+        )
+    if facts.decision_refused:
+        blockers.append("Beslutet är ett avslag: det finns inget att beställa.")
+    if facts.decision_withdrawn:
+        blockers.append("Beslutet är återkallat. Bygg beställningen på ett gällande beslut.")
+    elif facts.decision_awaiting_manager:
+        blockers.append(
+            "Beslutet är över handläggarens delegation och väntar på enhetschefens godkännande."
+        )
+    elif facts.decision_rejected_by_manager:
+        blockers.append("Enhetschefen har inte godkänt beslutet.")
+    return blockers
 
 
 # ---------------------------------------------------------------------------------------------
@@ -151,127 +237,6 @@ def time_text(frequency: Frequency) -> str:
     if frequency.period == Period.PER_WEEK:
         return f"{decimal_hours(minutes)} timmar/vecka, varje vecka"
     return f"{decimal_hours(minutes)} timmar {every_nth_week(frequency.every_n_weeks)}"
-
-
-# ---------------------------------------------------------------------------------------------
-# Order quality (002 "Beställningar", "Bedömning"): warnings that do not block sending
-
-
-@dataclass(frozen=True)
-class QualityWarning:
-    field: str
-    field_label: str
-    kind: str
-    message: str
-    suggestion: str
-
-    def as_dict(self) -> dict:
-        return {
-            "field": self.field,
-            "field_label": self.field_label,
-            "kind": self.kind,
-            "message": self.message,
-            "suggestion": self.suggestion,
-        }
-
-
-CLOCK_TIME = "clock_time"
-TIME_OF_DAY = "time_of_day"
-STEP_BY_STEP = "step_by_step"
-GENERIC_GOAL = "generic_goal"
-MISSING_GOAL = "missing_goal"
-
-WARNING_KIND_LABELS = {
-    CLOCK_TIME: "Klockslag",
-    TIME_OF_DAY: "Tid på dygnet kopplad till uppgift",
-    STEP_BY_STEP: "Steg-för-steg-instruktion",
-    GENERIC_GOAL: "Generellt mål",
-    MISSING_GOAL: "Insats utan individuellt mål",
-}
-
-_CLOCK = re.compile(r"\bkl(?:ockan|\.)?\s*\d{1,2}\b|\b(?:[01]?\d|2[0-3])[:.][0-5]\d\b", re.I)
-_TIME_OF_DAY = re.compile(
-    r"\b(morgon(?:en)?|förmiddag(?:en)?|lunch(?:en|tid)?|eftermiddag(?:en)?|kväll(?:en)?|"
-    r"natt(?:en)?|frukost(?:en)?|middag(?:en)?)\b",
-    re.I,
-)
-_STEP_WORDS = re.compile(r"\b(först|sedan|därefter|efter det|slutligen|till sist)\b", re.I)
-_NUMBERED_STEP = re.compile(r"^\s*\d+[.)]\s+\S", re.M)
-_GENERIC_GOALS = ("skälig levnadsnivå", "fungerande vardag")
-
-
-def lint_instruction(field: str, label: str, text: str) -> list[QualityWarning]:
-    """Free text for the provider: it should say what the need is, not how and when."""
-    warnings = []
-    if match := _CLOCK.search(text or ""):
-        warnings.append(
-            QualityWarning(
-                field,
-                label,
-                CLOCK_TIME,
-                f"{label} anger ett klockslag ({match.group(0).strip()}). Tider styr utförandet "
-                "i detalj; med ramtid bestämmer brukaren och utföraren när hjälpen ges.",
-                "Beskriv behovet i stället, t.ex. ”Behöver stöd för att äta regelbundet flera "
-                "gånger per dag.”",
-            )
-        )
-    if match := _TIME_OF_DAY.search(text or ""):
-        warnings.append(
-            QualityWarning(
-                field,
-                label,
-                TIME_OF_DAY,
-                f"{label} knyter en uppgift till en tid på dygnet (”{match.group(0)}”). "
-                "Det styr hur och när hjälpen ska ges, vilket planeras i genomförandeplanen.",
-                "Skriv vad behovet gäller och varför, t.ex. ”Behöver tillsyn för att känna sig "
-                "trygg och hjälp att få i sig tillräckligt med mat.”",
-            )
-        )
-    if len(_STEP_WORDS.findall(text or "")) >= 2 or len(_NUMBERED_STEP.findall(text or "")) >= 2:
-        warnings.append(
-            QualityWarning(
-                field,
-                label,
-                STEP_BY_STEP,
-                f"{label} ser ut som en steg-för-steg-instruktion för hur hjälpen ska utföras.",
-                "Beskriv brukarens resurser, svårigheter och mål; hur hjälpen ges bestäms "
-                "tillsammans med brukaren i genomförandeplanen.",
-            )
-        )
-    return warnings
-
-
-def lint_goal(field: str, label: str, text: str, *, required: bool = False) -> list[QualityWarning]:
-    """Goals in the client's own words; generic goals are to be avoided (002)."""
-    text = (text or "").strip()
-    if not text:
-        if not required:
-            return []
-        return [
-            QualityWarning(
-                field,
-                label,
-                MISSING_GOAL,
-                f"{label} saknas. Mål per insats är inte obligatoriska, men de gör det tydligt "
-                "för utföraren vad insatsen ska leda till.",
-                "Skriv brukarens eget mål, t.ex. ”Lisas mål är att känna sig tryggare hemma.”",
-            )
-        ]
-    lowered = text.lower()
-    for phrase in _GENERIC_GOALS:
-        if phrase in lowered:
-            return [
-                QualityWarning(
-                    field,
-                    label,
-                    GENERIC_GOAL,
-                    f"{label} är ett generellt mål (”{phrase}”) som inte säger vad just den här "
-                    "brukaren vill uppnå.",
-                    "Skriv målet med brukarens egna ord, t.ex. ”Lisas mål är att komma ut och "
-                    "bibehålla sina funktioner.”",
-                )
-            ]
-    return []
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from bestallning import rules
-from bestallning.choices import ISSUED_STATUSES, ApprovalStatus, OrderStatus
+from bestallning import ordered_time, rules
+from bestallning.choices import ApprovalStatus, OrderStatus
 from bestallning.models import Decision, NeedChangeReport, Order, OrderedIntervention
+from bestallning.states import ISSUED_STATUSES
 from ramtid import permissions
+from ramtid.formatting import hhmm
 from ramtid.models import User
 from ramtid.selectors import clients_visible_to
 
@@ -18,6 +20,13 @@ def decisions_visible_to(user: User) -> QuerySet[Decision]:
     return Decision.objects.filter(client__ordering_unit_id__in=unit_ids).select_related(
         "client", "decided_by", "approved_by", "client__municipality"
     )
+
+
+def decision_is_correctable(decision: Decision) -> bool:
+    """A decision may be corrected while no order built on it has been sent: nobody has acted
+    on it yet. After that, a wrong decision is withdrawn and replaced."""
+    sent = decision.orders.filter(status__in=ISSUED_STATUSES)
+    return not decision.is_withdrawn and not sent.exists()
 
 
 def orders_visible_to(user: User) -> QuerySet[Order]:
@@ -75,31 +84,14 @@ def decisions_awaiting_manager(user: User) -> QuerySet[Decision]:
     )
 
 
-def order_time_basis(
-    order: Order,
-) -> tuple[list[tuple[OrderedIntervention, int | None]], rules.TimeBasis]:
-    """Each intervention with its minutes per month (None while its frequency is incomplete),
-    and the time basis, with the municipality's month conversion."""
-    municipality = order.client.municipality
-    month = rules.MonthConversion(municipality.days_per_month, municipality.weeks_per_month)
-    items = list(order.interventions.all())
-    frequencies = [item.frequency() for item in items]
-    basis = rules.time_basis([f for f in frequencies if f is not None], month)
-    parts = iter(basis.parts)
-    return [
-        (item, next(parts) if f is not None else None)
-        for item, f in zip(items, frequencies, strict=True)
-    ], basis
-
-
 def order_snapshot(order: Order) -> dict:
     """The parts of an order a provider reads, as text, for comparing two orders."""
-    rows, basis = order_time_basis(order)
+    time = ordered_time.order_time(order)
     fields = {
         "Beställningstext": order.order_text,
         "Antal besök per dag": "" if order.daily_visits is None else str(order.daily_visits),
         "Dagliga besök avser": order.daily_visits_description,
-        "Beställd kvantitet": f"{rules.hhmm(basis.total)} timmar/månad",
+        "Beställd kvantitet": f"{hhmm(time.total)} timmar/månad",
         "Övergripande mål": "; ".join(order.overall_goals),
         "Kroppsfunktioner": order.body_functions,
         "Omgivningsfaktorer": order.environmental_factors,
@@ -107,12 +99,12 @@ def order_snapshot(order: Order) -> dict:
         "Personfaktorer": order.personal_factors,
     }
     interventions = {}
-    for item, minutes in rows:
+    for item, minutes in time.rows:
         frequency = item.frequency()
         interventions[str(item)] = {
             "Frekvens": rules.occasion_text(frequency) if frequency else "",
             "Tid": rules.time_text(frequency) if frequency else "",
-            "Minuter per månad": "" if minutes is None else rules.hhmm(minutes),
+            "Tid per månad": "" if minutes is None else f"{hhmm(minutes)} timmar",
             "Resurser och svårigheter": item.description,
             "Mål": item.client_goal,
         }
@@ -125,3 +117,54 @@ def order_changes(order: Order) -> list[rules.Change]:
         return []
     previous = order_with_interventions(Order.objects.filter(pk=order.supersedes_id)).get()
     return rules.diff_snapshots(order_snapshot(previous), order_snapshot(order))
+
+
+def client_order_statuses(user: User) -> list:
+    """The client list's status filter (settings.RAMTID_CLIENT_STATUS_FILTER): what a case
+    officer follows up about her clients' orders. Only the orders the user may see count, so a
+    provider learns nothing from it about another provider's orders.
+
+    - in force: help has started (verkställd) and the order has not ended or been superseded by
+      today; a superseded or ended order still counts until its last day;
+    - waiting: sent or received, not yet started, the officer's follow-up of unexecuted orders;
+    - neither: no order in force and none on its way (a new client, or help that has ended).
+    A client with a started order and a change waiting to start is in the first two.
+    """
+    from django.db.models import Exists, OuterRef
+    from django.utils import timezone
+    from django.utils.translation import gettext_lazy as _
+
+    from bestallning.states import EXECUTABLE
+    from ramtid.selectors import ClientStatus
+
+    today = timezone.localdate()
+    orders = orders_visible_to(user).filter(client=OuterRef("pk"))
+    in_force = Q(
+        Exists(
+            orders.filter(status__in=ISSUED_STATUSES, executed_on__isnull=False).filter(
+                Q(valid_to__isnull=True) | Q(valid_to__gte=today)
+            )
+        )
+    )
+    # Sent or received: still waiting for the provider to start (states.py, the one table).
+    waiting = Q(Exists(orders.filter(status__in=sorted(EXECUTABLE))))
+    return [
+        ClientStatus(
+            "gallande",
+            _("Med gällande beställning"),
+            in_force,
+            _("verkställd och inte avslutad"),
+        ),
+        ClientStatus(
+            "vantar",
+            _("Väntar på start"),
+            waiting,
+            _("skickad eller mottagen men inte verkställd"),
+        ),
+        ClientStatus(
+            "utan",
+            _("Utan gällande beställning"),
+            ~in_force & ~waiting,
+            _("ingen som gäller eller väntar på start"),
+        ),
+    ]

@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bestallning import rules
+from bestallning import ordered_time, quality, rules, states
 from bestallning.choices import (
     ApprovalStatus,
     DecisionOutcome,
@@ -22,6 +22,7 @@ from bestallning.choices import (
     Period,
 )
 from bestallning.models import Decision, NeedChangeReport, Order, OrderedIntervention
+from bestallning.selectors import decision_is_correctable
 from bestallning.tasks import order_notify_provider_task
 from ramtid.choices import InterventionCategory, Role
 from ramtid.models import Client, InterventionType, Provider, User
@@ -58,6 +59,52 @@ INTERVENTION_FIELDS = (
 # Decisions
 
 
+DECISION_FIELDS = (
+    "outcome",
+    "kind",
+    "legal_basis",
+    "decided_on",
+    "valid_from",
+    "valid_to",
+    "hours_per_month",
+    "reasoning",
+    "purpose_and_goal",
+)
+
+
+def _decision_errors(*, client: Client, values: dict, granted_interventions) -> dict[str, str]:
+    errors = {}
+    valid_from, valid_to = values["valid_from"], values.get("valid_to")
+    if valid_to and valid_to < valid_from:
+        errors["valid_to"] = _("Slutdatumet kan inte vara före startdatumet.")
+    if values["decided_on"] > timezone.localdate():
+        errors["decided_on"] = _("Beslutsdatumet kan inte vara i framtiden.")
+    hours = values["hours_per_month"]
+    if values["outcome"] == DecisionOutcome.REFUSED and hours:
+        errors["hours_per_month"] = _("Ett avslag beviljar inga timmar: ange 0.")
+    elif values["outcome"] != DecisionOutcome.REFUSED and not hours:
+        errors["hours_per_month"] = _(
+            "Ett beslut som beviljar hemtjänst beviljar timmar: ange hur många timmar per månad."
+        )
+    foreign = [t for t in granted_interventions if t.municipality_id != client.municipality_id]
+    if foreign:
+        errors["granted_interventions"] = _("%(names)s finns inte i kommunens insatskatalog.") % {
+            "names": ", ".join(t.name for t in foreign)
+        }
+    return errors
+
+
+def _approval_needed(client: Client, hours: Decimal) -> str:
+    """Above the officer's delegation (a municipal rule, e.g. 136 h/month in Stockholm, 002) a
+    decision waits for the unit manager before any order built on it can be sent."""
+    limit = client.municipality.delegation_hours
+    return (
+        ApprovalStatus.PENDING
+        if limit is not None and hours > limit
+        else (ApprovalStatus.NOT_REQUIRED)
+    )
+
+
 @transaction.atomic
 def decision_create(
     *,
@@ -71,42 +118,95 @@ def decision_create(
     purpose_and_goal: str,
     valid_to: datetime.date | None = None,
     legal_basis: str = "SoL 4 kap. 1 §",
+    kind: str | None = None,
     granted_interventions: list[InterventionType] | tuple = (),
 ) -> Decision:
-    """Record a decision. Above the officer's delegation (a municipal rule, e.g. 136 h/month in
-    Stockholm, 002) it waits for the unit manager before any order built on it can be sent."""
-    errors = {}
-    if valid_to and valid_to < valid_from:
-        errors["valid_to"] = _("Slutdatumet kan inte vara före startdatumet.")
-    if decided_on > timezone.localdate():
-        errors["decided_on"] = _("Beslutsdatumet kan inte vara i framtiden.")
-    if outcome == DecisionOutcome.REFUSED and hours_per_month:
-        errors["hours_per_month"] = _("Ett avslag beviljar inga timmar: ange 0.")
-    foreign = [t for t in granted_interventions if t.municipality_id != client.municipality_id]
-    if foreign:
-        errors["granted_interventions"] = _("%(names)s finns inte i kommunens insatskatalog.") % {
-            "names": ", ".join(t.name for t in foreign)
-        }
+    """Record a decision. A grant grants hours; a refusal none. Above the officer's delegation
+    it waits for the unit manager. Without a kind, the kind follows the granted interventions."""
+    values = {
+        "outcome": outcome, "kind": kind or rules.decision_kind(
+            {t.category for t in granted_interventions}
+        ), "legal_basis": legal_basis, "decided_on": decided_on, "valid_from": valid_from,
+        "valid_to": valid_to, "hours_per_month": hours_per_month, "reasoning": reasoning,
+        "purpose_and_goal": purpose_and_goal,
+    }  # fmt: skip
+    errors = _decision_errors(
+        client=client, values=values, granted_interventions=granted_interventions
+    )
     if errors:
         raise ValidationError(errors)
-    limit = client.municipality.delegation_hours
-    needs_manager = limit is not None and hours_per_month > limit
     decision = Decision(
         client=client,
         decided_by=by,
-        outcome=outcome,
-        legal_basis=legal_basis,
-        decided_on=decided_on,
-        valid_from=valid_from,
-        valid_to=valid_to,
-        hours_per_month=hours_per_month,
-        reasoning=reasoning,
-        purpose_and_goal=purpose_and_goal,
-        approval_status=ApprovalStatus.PENDING if needs_manager else ApprovalStatus.NOT_REQUIRED,
+        approval_status=_approval_needed(client, hours_per_month),
+        **values,
     )
     decision.full_clean()
     decision.save()
     decision.granted_interventions.set(granted_interventions)
+    return decision
+
+
+@transaction.atomic
+def decision_update(
+    *, decision: Decision, by: User, granted_interventions=None, **values
+) -> Decision:
+    """Correct a decision before any order on it has been sent (the audit trail keeps what it
+    said before). Above the delegation, the corrected decision goes to the unit manager again,
+    whatever was approved before: she approved other figures."""
+    decision = (
+        Decision.objects.select_for_update()
+        .select_related("client__municipality")
+        .get(pk=decision.pk)
+    )
+    if not decision_is_correctable(decision):
+        raise ValidationError(
+            _("Beslutet kan inte rättas: en beställning på det har skickats till utföraren. "
+              "Återkalla beslutet med ett skäl och fatta ett nytt i stället.")
+        )  # fmt: skip
+    unknown = set(values) - set(DECISION_FIELDS)
+    if unknown:
+        raise ValueError(f"Not decision fields: {sorted(unknown)}")
+    merged = {name: getattr(decision, name) for name in DECISION_FIELDS} | values
+    granted = (
+        list(decision.granted_interventions.all())
+        if granted_interventions is None
+        else list(granted_interventions)
+    )
+    errors = _decision_errors(client=decision.client, values=merged, granted_interventions=granted)
+    if errors:
+        raise ValidationError(errors)
+    for name, value in merged.items():
+        setattr(decision, name, value)
+    decision.approval_status = _approval_needed(decision.client, decision.hours_per_month)
+    decision.approved_by, decision.approved_at, decision.approval_comment = None, None, ""
+    decision.full_clean()
+    decision.save()
+    decision.granted_interventions.set(granted)
+    return decision
+
+
+@transaction.atomic
+def decision_withdraw(*, decision: Decision, by: User, reason: str) -> Decision:
+    """Withdraw (återkalla) a decision that should not stand, with the reason, e.g. when it was
+    registered wrongly after an order had been sent. Orders still in force on it must first be
+    replaced by an order on the new decision, or ended: the help never lacks a decision."""
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if decision.is_withdrawn:
+        raise ValidationError(_("Beslutet är redan återkallat."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Skriv varför beslutet återkallas.")})
+    in_force = list(decision.orders.filter(status__in=states.ACTIVE).select_related("provider"))
+    if in_force:
+        raise ValidationError(
+            _("Beställningen till %(provider)s från %(date)s gäller fortfarande på beslutet. "
+              "Ersätt den med en ändrad beställning på ett nytt beslut, eller avsluta den, "
+              "innan beslutet återkallas.")
+            % {"provider": in_force[0].provider, "date": f"{in_force[0].valid_from:%Y-%m-%d}"}
+        )  # fmt: skip
+    decision.withdrawn_at, decision.withdrawn_by = timezone.now(), by
+    decision.withdrawal_reason = reason.strip()
+    decision.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
     return decision
 
 
@@ -134,16 +234,33 @@ def decision_review(*, decision: Decision, by: User, approve: bool, comment: str
 def order_create(
     *, decision: Decision, by: User, provider: Provider, valid_from: datetime.date
 ) -> Order:
-    """A draft order from a decision, to the provider the client chose."""
+    """A draft order from a decision, to the provider the client chose, with a row for each
+    intervention the decision grants (standard time, the frequency left for the officer)."""
     client = decision.client
     if provider.municipality_id != client.municipality_id:
         raise ValidationError({"provider": _("Utföraren har inget avtal med brukarens kommun.")})
     if decision.outcome == DecisionOutcome.REFUSED:
         raise ValidationError(_("Ett avslag kan inte beställas."))
+    if decision.is_withdrawn:
+        raise ValidationError(_("Beslutet är återkallat och kan inte beställas."))
     _check_within_decision(decision, valid_from)
-    return Order.objects.create(
+    order = Order.objects.create(
         client=client, decision=decision, provider=provider, ordered_by=by, valid_from=valid_from
     )
+    granted = decision.granted_interventions.filter(active=True).order_by(
+        "category", "position", "name"
+    )
+    OrderedIntervention.objects.bulk_create(
+        OrderedIntervention(
+            order=order,
+            position=position,
+            intervention_type=kind,
+            period=Period.PER_DAY if kind.is_care_package else Period.PER_WEEK,
+            minutes=kind.standard_minutes,
+        )
+        for position, kind in enumerate(granted)
+    )
+    return order
 
 
 def _check_within_decision(decision: Decision, valid_from: datetime.date) -> None:
@@ -196,19 +313,12 @@ def _validate_intervention(
     elif not kind.active:
         add("intervention_type", _("%(name)s används inte längre i insatskatalogen.")
             % {"name": kind.name})  # fmt: skip
-    if not 1 <= row.minutes <= 600:
-        add("minutes", _("Ange minuter per tillfälle mellan 1 och 600."))
-    if row.occasions is not None and not 1 <= row.occasions <= 24:
-        add("occasions", _("Ange antal tillfällen mellan 1 och 24."))
-    chosen_days = row.weekdays
-    if (
-        row.period == Period.PER_DAY
-        and chosen_days is not None
-        and (not chosen_days or not set(chosen_days) <= rules.ALL_WEEKDAYS)
-    ):
-        add("weekdays", _("Välj minst en veckodag."))
-    if row.period == Period.EVERY_N_WEEKS and not 2 <= (row.every_n_weeks or 0) <= 52:
-        add("every_n_weeks", _("Ange hur många veckor det går mellan tillfällena (2–52)."))
+    # A draft may leave the number of occasions for later: sending requires it.
+    for field, message in rules.frequency_errors(
+        period=row.period, occasions=row.occasions, every_n_weeks=row.every_n_weeks,
+        weekdays=row.weekdays, minutes=row.minutes, occasions_required=False,
+    ).items():  # fmt: skip
+        add(field, message)
     if row.life_area_category and row.life_area_category.life_area_id != getattr(
         row.life_area, "pk", None
     ):
@@ -256,12 +366,11 @@ def order_save_draft(
     if errors:
         raise ValidationError(errors)
     values = {key: fields[key] for key in ORDER_FIELDS if key in fields}
-    updated = Order.objects.filter(pk=order.pk, version=version, status=OrderStatus.DRAFT).update(
-        **values, version=F("version") + 1
-    )
+    editable = Order.objects.filter(pk=order.pk, version=version, status__in=states.EDITABLE)
+    updated = editable.update(**values, version=F("version") + 1)
     if not updated:
         current = Order.objects.get(pk=order.pk)
-        if current.status != OrderStatus.DRAFT:
+        if not states.OrderState.of(current).editable:
             raise ValidationError(_("Beställningen är skickad och kan inte längre ändras."))
         raise ValidationError(
             _("Någon annan har sparat beställningen sedan du öppnade den. Dina ändringar har "
@@ -297,55 +406,59 @@ def order_save_draft(
 # Sending and the order's life
 
 
-def sending_blockers(order: Order) -> list[str]:
-    """What stops the order from being sent, in words the officer can act on (001: legal
-    certainty needs the decided frequency on the order)."""
-    blockers = []
-    if order.daily_visits is None:
-        blockers.append(_("Antal dagliga besök saknas (ange 0 om brukaren inte har dagliga "
-                          "besök)."))  # fmt: skip
-    interventions = list(order.interventions.all())
-    if not interventions:
-        blockers.append(_("Beställningen har inga beställda insatser."))
-    for item in interventions:
-        if not item.occasions:
-            blockers.append(_("%(name)s saknar fast frekvens (antal tillfällen).") % {"name": item})
-        if item.life_area_id is None:
-            blockers.append(_("%(name)s saknar livsområde.") % {"name": item})
+def send_facts(order: Order) -> rules.SendFacts:
+    """The saved draft as the sending rule reads it (its interventions prefetched or not)."""
     decision = order.decision
-    if decision.approval_status == ApprovalStatus.PENDING:
-        blockers.append(_("Beslutet är över handläggarens delegation och väntar på "
-                          "enhetschefens godkännande."))  # fmt: skip
-    elif decision.approval_status == ApprovalStatus.REJECTED:
-        blockers.append(_("Enhetschefen har inte godkänt beslutet."))
-    return blockers
-
-
-def quality_warnings(order: Order) -> list[rules.QualityWarning]:
-    """Warnings that do not block: detail steering, generic goals, interventions without goal."""
-    warnings = []
-    warnings += rules.lint_instruction("order_text", _("Beställningstexten"), order.order_text)
-    warnings += rules.lint_instruction(
-        "daily_visits_description",
-        _("Beskrivningen av de dagliga besöken"),
-        order.daily_visits_description,
+    decision_state = states.DecisionState.of(decision)
+    return rules.SendFacts(
+        daily_visits=order.daily_visits,
+        interventions=tuple(
+            (str(item), item.occasions, item.life_area_id is not None)
+            for item in order.interventions.all()
+        ),
+        total_minutes=ordered_time.order_time(order).total,
+        frame_minutes=ordered_time.frame_minutes(decision),
+        decision_refused=decision.outcome == DecisionOutcome.REFUSED,
+        decision_withdrawn=decision_state.withdrawn,
+        decision_awaiting_manager=decision_state.awaiting_manager,
+        decision_rejected_by_manager=decision_state.rejected_by_manager,
     )
-    for index, goal in enumerate(order.overall_goals):
-        warnings += rules.lint_goal(f"overall_goals-{index}", _("Övergripande mål"), goal)
-    for index, item in enumerate(order.interventions.all()):
-        prefix = f"interventions-{index}"
-        warnings += rules.lint_instruction(
-            f"{prefix}-description",
-            _("Beskrivningen för %(name)s") % {"name": item},
-            item.description,
+
+
+def sending_blockers(order: Order) -> list[str]:
+    """What stops the order from being sent (rules.sending_blockers)."""
+    return rules.sending_blockers(send_facts(order))
+
+
+def decision_mismatches(order: Order) -> tuple[list[str], list[str]]:
+    """(granted but not ordered, ordered but not granted) for the saved draft."""
+    granted = {t.pk: t.name for t in order.decision.granted_interventions.all()}
+    ordered = [
+        rules.OrderedKind(
+            item.intervention_type_id,
+            str(item),
+            tuple(t.pk for t in item.care_package_contents.all()),
         )
-        warnings += rules.lint_goal(
-            f"{prefix}-client_goal",
-            _("Målet för %(name)s") % {"name": item},
-            item.client_goal,
-            required=True,
+        for item in order.interventions.all()
+    ]
+    return rules.decision_mismatches(granted, ordered)
+
+
+def quality_warnings(order: Order) -> list[quality.QualityWarning]:
+    """Warnings that do not block: detail steering, generic goals, interventions without goal.
+    The rules are in bestallning/quality.py, which lints the page's unsaved form the same way."""
+    return quality.order_warnings(
+        quality.OrderTexts(
+            client_first_name=order.client.first_name,
+            order_text=order.order_text,
+            daily_visits_description=order.daily_visits_description,
+            overall_goals=tuple(order.overall_goals or ()),
+            interventions=tuple(
+                quality.InterventionTexts(str(item), item.description, item.client_goal)
+                for item in order.interventions.all()
+            ),
         )
-    return warnings
+    )
 
 
 @transaction.atomic
@@ -353,14 +466,14 @@ def order_send(*, order: Order, by: User) -> Order:
     """Send the order to the provider. A change order supersedes its predecessor from the day
     it starts (004 §2.4.7); the warnings found are stored with the order."""
     order = Order.objects.select_for_update().get(pk=order.pk)
-    if order.status != OrderStatus.DRAFT:
+    if not states.OrderState.of(order).sendable:
         raise ValidationError(_("Endast utkast kan skickas."))
     blockers = sending_blockers(order)
     if blockers:
         raise ValidationError(blockers)
     if order.supersedes_id:
         previous = Order.objects.select_for_update().get(pk=order.supersedes_id)
-        if previous.status not in (OrderStatus.SENT, OrderStatus.RECEIVED, OrderStatus.EXECUTED):
+        if previous.status not in states.SUPERSEDABLE:
             raise ValidationError(_("Beställningen som ska ersättas gäller inte längre."))
         if order.valid_from <= previous.valid_from:
             raise ValidationError(
@@ -435,7 +548,7 @@ def order_notify_provider(*, order_id: int) -> int:
 @transaction.atomic
 def order_receive(*, order: Order, by: User) -> Order:
     """The provider acknowledges that the order has arrived."""
-    updated = Order.objects.filter(pk=order.pk, status=OrderStatus.SENT).update(
+    updated = Order.objects.filter(pk=order.pk, status__in=states.RECEIVABLE).update(
         status=OrderStatus.RECEIVED, received_at=timezone.now(), received_by=by
     )
     if not updated:
@@ -448,7 +561,7 @@ def order_receive(*, order: Order, by: User) -> Order:
 def order_execute(*, order: Order, by: User, executed_on: datetime.date) -> Order:
     """The provider records the day the help started (verkställd)."""
     order = Order.objects.select_for_update().get(pk=order.pk)
-    if order.status not in (OrderStatus.SENT, OrderStatus.RECEIVED):
+    if not states.OrderState.of(order).executable:
         raise ValidationError(_("Beställningen kan inte verkställas i sitt nuvarande läge."))
     if executed_on < order.valid_from:
         raise ValidationError(
@@ -471,7 +584,7 @@ def order_change_create(
 ) -> Order:
     """A new draft that will supersede `order` from `valid_from`: a copy to edit."""
     order = Order.objects.select_for_update().get(pk=order.pk)
-    if order.status not in (OrderStatus.SENT, OrderStatus.RECEIVED, OrderStatus.EXECUTED):
+    if not states.OrderState.of(order).changeable:
         raise ValidationError(_("Endast en gällande beställning kan ändras."))
     if Order.objects.filter(supersedes=order).exists():
         raise ValidationError(_("Det finns redan en ändring av beställningen."))
@@ -504,7 +617,7 @@ def order_change_create(
 def order_end(*, order: Order, by: User, ended_on: datetime.date, reason: str) -> Order:
     """End an order without a successor, e.g. the client moves or declines further help."""
     order = Order.objects.select_for_update().get(pk=order.pk)
-    if order.status not in (OrderStatus.SENT, OrderStatus.RECEIVED, OrderStatus.EXECUTED):
+    if not states.OrderState.of(order).endable:
         raise ValidationError(_("Endast en gällande beställning kan avslutas."))
     if ended_on < order.valid_from:
         raise ValidationError({"ended_on": _("Slutdatumet kan inte vara före startdatumet.")})
@@ -517,7 +630,7 @@ def order_end(*, order: Order, by: User, ended_on: datetime.date, reason: str) -
 
 @transaction.atomic
 def order_delete_draft(*, order: Order, by: User) -> None:
-    deleted, _count = Order.objects.filter(pk=order.pk, status=OrderStatus.DRAFT).delete()
+    deleted, _count = Order.objects.filter(pk=order.pk, status__in=states.EDITABLE).delete()
     if not deleted:
         raise ValidationError(_("Endast utkast kan tas bort."))
 
@@ -531,7 +644,7 @@ def need_change_report(
     *, order: Order, by: User, direction: str, duration: str, reason: str, description: str
 ) -> NeedChangeReport:
     """The provider reports changed needs (004 §3.1, §4.2.1, §4.2.4): to the officer's list."""
-    if order.status not in (OrderStatus.SENT, OrderStatus.RECEIVED, OrderStatus.EXECUTED):
+    if not states.OrderState.of(order).need_change_reportable:
         raise ValidationError(_("Förändrade behov rapporteras på en gällande beställning."))
     report = NeedChangeReport(
         order=order, reported_by=by, direction=direction, duration=duration, reason=reason,

@@ -4,7 +4,7 @@ object the user may not act on is a 403), and every write is one service call.""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
@@ -17,12 +17,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bestallning import pdf, permissions, rules, selectors, services
+from bestallning import ordered_time, pdf, permissions, quality, rules, selectors, services
 from bestallning.choices import (
-    ACTIVE_STATUSES,
-    ApprovalStatus,
     NeedChangeAnswer,
-    OrderStatus,
     Period,
     SupportOrientation,
 )
@@ -32,6 +29,7 @@ from bestallning.forms import (
     Catalogue,
     DecisionForm,
     DecisionReviewForm,
+    DecisionWithdrawForm,
     InterventionForm,
     InterventionFormSet,
     NeedChangeNoChangeForm,
@@ -43,8 +41,10 @@ from bestallning.forms import (
     OrderForm,
 )
 from bestallning.models import Decision, Order
+from bestallning.states import DecisionState, OrderState
 from ramtid.audit import log_access
 from ramtid.choices import AccessAction
+from ramtid.formatting import genitive, hhmm
 from ramtid.forms import apply_service_errors
 from ramtid.panels import render_panels
 from ramtid.permissions import can_view_client_contact
@@ -69,9 +69,9 @@ def _next_or(request, default: str) -> str:
     return default
 
 
-def hours_hhmm(hours: Decimal) -> str:
+def decision_hhmm(decision: Decision) -> str:
     """A decision's hours per month (51.60) as the order writes time (51:36)."""
-    return rules.hhmm(int((hours * 60).quantize(Decimal(1), rounding=ROUND_HALF_UP)))
+    return hhmm(ordered_time.frame_minutes(decision))
 
 
 def _decision(request, pk: int) -> Decision:
@@ -132,16 +132,87 @@ def decision_create(request, client_pk: int):
             # Above the delegation, the decision's page says so where the decision is shown.
             messages.success(request, _("Beslutet är registrerat."))
             return redirect("decision_detail", pk=decision.pk)
+    return _decision_form_page(request, form, client)
+
+
+def _decision_form_page(request, form, client, decision: Decision | None = None):
     return render(
         request,
         "bestallning/decision_form.html",
         {
             "form": form,
             "client": client,
+            "decision": decision,
             "crumbs": _client_crumbs(client),
             "delegation_hours": client.municipality.delegation_hours,
         },
     )
+
+
+@login_required
+def decision_edit(request, pk: int):
+    """Correct a decision while no order on it has been sent (the audit trail keeps what it said
+    before); above the delegation it goes to the unit manager again."""
+    decision = _decision(request, pk)
+    _require(permissions.can_create_decision(request.user, decision.client))
+    if not permissions.can_correct_decision(request.user, decision):
+        messages.info(request, _("Beslutet kan inte rättas längre: en beställning på det har "
+                                 "skickats. Återkalla det i stället."))  # fmt: skip
+        return redirect("decision_detail", pk=decision.pk)
+    catalogue = Catalogue.for_municipality(decision.client.municipality)
+    form = DecisionForm(
+        request.POST or None, catalogue=catalogue, initial=DecisionForm.initial_for(decision)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision = services.decision_update(
+                decision=decision, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            text = _("Beslutet är rättat.")
+            if DecisionState.of(decision).awaiting_manager:
+                text += " " + _pending_text(decision)
+            messages.success(request, text)
+            return redirect("decision_detail", pk=decision.pk)
+    log_access(
+        user=request.user, clients=[decision.client], action=AccessAction.VIEW,
+        what="Beslutet (rättelse)", request=request,
+    )  # fmt: skip
+    return _decision_form_page(request, form, decision.client, decision)
+
+
+@login_required
+def decision_withdraw(request, pk: int):
+    """Withdraw a decision that should not stand, with the reason."""
+    decision = _decision(request, pk)
+    _require(permissions.can_withdraw_decision(request.user, decision))
+    form = DecisionWithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_withdraw(
+                decision=decision, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Beslutet är återkallat."))
+            return redirect("decision_detail", pk=decision.pk)
+    return _form_page(
+        request,
+        form=form,
+        title=_("Återkalla beslutet?"),
+        intro=_("Beslutet från %(date)s (%(heading)s, %(hours)s timmar/månad) återkallas. Det "
+                "finns kvar med skälet, men inga beställningar kan byggas på det. Beställningar "
+                "som gäller på beslutet ska först ersättas eller avslutas.")
+        % {"date": f"{decision.decided_on:%Y-%m-%d}", "heading": decision.heading,
+           "hours": decision_hhmm(decision)},
+        submit=_("Återkalla beslutet"),
+        danger=True,
+        cancel=reverse("decision_detail", args=[decision.pk]),
+        crumbs=_client_crumbs(decision.client),
+    )  # fmt: skip
 
 
 def _pending_text(decision: Decision) -> str:
@@ -156,12 +227,14 @@ def _decision_context(request, decision: Decision) -> dict:
         "decision": decision,
         "client": decision.client,
         "crumbs": _client_crumbs(decision.client),
-        "hours_hhmm": hours_hhmm(decision.hours_per_month),
+        "hours_hhmm": decision_hhmm(decision),
         "granted": decision.granted_interventions.order_by("category", "position", "name"),
         "orders": selectors.orders_visible_to(request.user).filter(decision=decision),
         "pending_text": _pending_text(decision),
         "can_create_order": permissions.can_create_order(request.user, decision),
-        "can_review": decision.approval_status == ApprovalStatus.PENDING
+        "can_correct": permissions.can_correct_decision(request.user, decision),
+        "can_withdraw": permissions.can_withdraw_decision(request.user, decision),
+        "can_review": DecisionState.of(decision).awaiting_manager
         and permissions.can_review_decision(request.user, decision),
     }
 
@@ -169,6 +242,10 @@ def _decision_context(request, decision: Decision) -> dict:
 @login_required
 def decision_detail(request, pk: int):
     decision = _decision(request, pk)
+    log_access(
+        user=request.user, clients=[decision.client], action=AccessAction.VIEW,
+        what="Beslutet", request=request,
+    )  # fmt: skip
     return render(request, "bestallning/decision_detail.html", _decision_context(request, decision))
 
 
@@ -177,7 +254,7 @@ def decision_review(request, pk: int):
     """The unit manager approves, or does not approve, a decision above the delegation."""
     decision = _decision(request, pk)
     _require(permissions.can_review_decision(request.user, decision))
-    if decision.approval_status != ApprovalStatus.PENDING:
+    if not DecisionState.of(decision).awaiting_manager:
         messages.info(request, _("Beslutet väntar inte på ditt godkännande."))
         return redirect("decision_detail", pk=decision.pk)
     form = DecisionReviewForm(request.POST or None)
@@ -228,7 +305,7 @@ def order_create(request, decision_pk: int):
         intro=_("Beställningen byggs på beslutet från %(date)s (%(outcome)s, %(hours)s "
                 "timmar/månad).") % {"date": f"{decision.decided_on:%Y-%m-%d}",
                                      "outcome": decision.get_outcome_display().lower(),
-                                     "hours": hours_hhmm(decision.hours_per_month)},
+                                     "hours": decision_hhmm(decision)},
         submit=_("Skapa utkast"),
         cancel=reverse("decision_detail", args=[decision.pk]),
         crumbs=_client_crumbs(decision.client),
@@ -308,45 +385,40 @@ def _apply_order_errors(order_form: OrderForm, rows: list, error: ValidationErro
             order_form.add_error(key if key in order_form.fields else None, texts)
 
 
-def _month(order: Order) -> rules.MonthConversion:
-    municipality = order.client.municipality
-    return rules.MonthConversion(municipality.days_per_month, municipality.weeks_per_month)
-
-
 def _time_basis_context(order: Order, entries: list) -> dict:
-    """The aside beside the order form: minutes per month per intervention and the total.
+    """The aside beside the order form: minutes per month per intervention, the total and the
+    decision's frame (bestallning.ordered_time).
 
     `entries` are (name, rules.Frequency or None): from the saved draft, or from the form as it
     is being typed. Computed with the municipality's month conversion, never saved here.
     """
-    basis = rules.time_basis([f for _name, f in entries if f is not None], _month(order))
-    parts = iter(basis.parts)
+    month = ordered_time.month_conversion(order.client.municipality)
+    frame = ordered_time.frame_minutes(order.decision)
+    time = ordered_time.time_of(entries, month=month, frame=frame)
     rows = []
-    for name, frequency in entries:
+    for (name, frequency), (_name, minutes) in zip(entries, time.rows, strict=True):
         if frequency is None:
             rows.append({"name": name, "hhmm": None, "frequency": ""})
             continue
-        minutes = _("%(minutes)s min") % {"minutes": frequency.minutes}
+        each = _("%(minutes)s min") % {"minutes": frequency.minutes}
         if frequency.double_staffing:
-            minutes += _(", två personal")
+            each += _(", två personal")
         rows.append(
             {
                 "name": name,
-                "hhmm": rules.hhmm(next(parts)),
-                "frequency": f"{rules.occasion_text(frequency)}, {minutes}",
+                "hhmm": hhmm(minutes),
+                "frequency": f"{rules.occasion_text(frequency)}, {each}",
             }
         )
-    frame = int((order.decision.hours_per_month * 60).to_integral_value(ROUND_HALF_UP))
+    doubled = time.basis.double_staffing_minutes
     return {
         "basis_rows": rows,
-        "total_hhmm": rules.hhmm(basis.total),
-        "double_staffing_hhmm": rules.hhmm(basis.double_staffing_minutes)
-        if basis.double_staffing_minutes
-        else "",
-        "frame_hhmm": rules.hhmm(frame),
-        "over_frame_hhmm": rules.hhmm(basis.total - frame) if basis.total > frame else "",
-        "days_per_month": _decimal_text(_month(order).days_per_month),
-        "weeks_per_month": _decimal_text(_month(order).weeks_per_month),
+        "total_hhmm": hhmm(time.total),
+        "double_staffing_hhmm": hhmm(doubled) if doubled else "",
+        "frame_hhmm": hhmm(time.frame),
+        "over_frame_hhmm": hhmm(time.over_frame) if time.over_frame else "",
+        "days_per_month": _decimal_text(month.days_per_month),
+        "weeks_per_month": _decimal_text(month.weeks_per_month),
     }
 
 
@@ -366,12 +438,12 @@ def _form_entries(formset) -> list:
     ]
 
 
-def _warnings_by_field(order: Order) -> dict:
-    """The saved draft's quality warnings, keyed by the field they concern; a row's warnings
-    are keyed 'interventions-<i>-<field>' like the formset's own names, the overall goals'
-    (one per line) all under 'overall_goals' with the line they are on."""
+def _group_warnings(warnings: list[quality.QualityWarning]) -> dict:
+    """Quality warnings keyed by the field they concern; a row's are keyed
+    'interventions-<i>-<field>' like the formset's own names, the overall goals' (one per line)
+    all under 'overall_goals' with the line they are on."""
     by_field: dict[str, list] = {}
-    for warning in services.quality_warnings(order):
+    for warning in warnings:
         field, line = warning.field, None
         if field.startswith("overall_goals-"):
             field, line = "overall_goals", int(field.rpartition("-")[2]) + 1
@@ -379,11 +451,67 @@ def _warnings_by_field(order: Order) -> dict:
             {
                 "message": warning.message,
                 "suggestion": warning.suggestion,
-                "kind_label": rules.WARNING_KIND_LABELS.get(warning.kind, ""),
+                "kind_label": quality.WARNING_KIND_LABELS.get(warning.kind, ""),
                 "line": line,
             }
         )
     return by_field
+
+
+def _form_warnings(order: Order, order_form: OrderForm, formset) -> dict:
+    """The quality warnings of the page as it is being typed: the same rules as for the saved
+    order (bestallning.quality), on the unsaved text, row by row as the page numbers them."""
+    removed = set()
+    rows = []
+    for index, form in enumerate(formset.forms):
+        if formset.can_delete and form["DELETE"].value():
+            removed.add(index)
+        rows.append(
+            quality.InterventionTexts(
+                form.chosen.name if form.chosen else "",
+                form["description"].value() or "",
+                form["client_goal"].value() or "",
+            )
+        )
+    goals = tuple(line.strip() for line in (order_form["overall_goals"].value() or "").splitlines())
+    texts = quality.OrderTexts(
+        client_first_name=order.client.first_name,
+        order_text=order_form["order_text"].value() or "",
+        daily_visits_description=order_form["daily_visits_description"].value() or "",
+        overall_goals=tuple(goal for goal in goals if goal),
+        interventions=tuple(rows),
+    )
+
+    def shown(warning) -> bool:
+        prefix, _sep, rest = warning.field.partition("-")
+        if prefix != INTERVENTIONS_PREFIX:
+            return True
+        index = int(rest.partition("-")[0])
+        return index not in removed and bool(rows[index].name)
+
+    return _group_warnings([w for w in quality.order_warnings(texts) if shown(w)])
+
+
+def _form_mismatches(order: Order, formset) -> tuple[list[str], list[str]]:
+    """The order as typed against its decision: granted but not ordered, and the reverse."""
+    granted = {t.pk: t.name for t in order.decision.granted_interventions.all()}
+    ordered = []
+    for form in formset.forms:
+        if form.chosen is None or (formset.can_delete and form["DELETE"].value()):
+            continue
+        parts = ()
+        if form.chosen.is_care_package:
+            parts = tuple(int(pk) for pk in form["care_package_contents"].value() or ())
+        ordered.append(rules.OrderedKind(form.chosen.pk, form.chosen.name, parts))
+    return rules.decision_mismatches(granted, ordered)
+
+
+def _warning_slots(formset) -> list[str]:
+    """Every place on the page where warnings show, so that a live update also clears them."""
+    slots = ["order_text", "daily_visits_description", "overall_goals"]
+    for form in formset.forms:
+        slots += [f"{form.prefix}-description", f"{form.prefix}-client_goal"]
+    return slots
 
 
 def _error_list(order_form: OrderForm, formset) -> list[tuple[str, str]]:
@@ -408,23 +536,28 @@ def _error_list(order_form: OrderForm, formset) -> list[tuple[str, str]]:
     return items
 
 
+def _label_rows(formset, warnings: dict) -> None:
+    for index, form in enumerate(formset.forms):
+        form.warnings_description = warnings.get(f"{form.prefix}-description", [])
+        form.warnings_client_goal = warnings.get(f"{form.prefix}-client_goal", [])
+        form.number = index + 1
+
+
 def _render_order_page(request, order, catalogue, order_form=None, formset=None):
-    """The draft's one page: its sections, the time basis beside them, and sending below."""
+    """The draft's one page: its sections, the time basis, the quality warnings and the check
+    against the decision beside them (all live as the officer types), and sending below."""
     bound = order_form is not None
     if not bound:
         order_form = OrderForm(initial=OrderForm.initial_for(order))
         formset = _formset(order, catalogue)
         entries = _saved_entries(order)
-        warnings = _warnings_by_field(order)
+        warnings = _group_warnings(services.quality_warnings(order))
+        not_ordered, not_granted = services.decision_mismatches(order)
     else:
         entries = _form_entries(formset)
-        warnings = {}  # they describe the saved draft; the page now shows unsaved input
-    for index, form in enumerate(formset.forms):
-        form.warnings_description = warnings.get(f"interventions-{index}-description", [])
-        form.warnings_client_goal = warnings.get(f"interventions-{index}-client_goal", [])
-        form.number = index + 1
-    blockers = services.sending_blockers(order)
-    warning_count = sum(len(items) for items in warnings.values())
+        warnings = _form_warnings(order, order_form, formset)
+        not_ordered, not_granted = _form_mismatches(order, formset)
+    _label_rows(formset, warnings)
     return render(
         request,
         "bestallning/order_edit.html",
@@ -432,14 +565,17 @@ def _render_order_page(request, order, catalogue, order_form=None, formset=None)
             "order": order,
             "client": order.client,
             "decision": order.decision,
+            "decision_state": DecisionState.of(order.decision),
             "crumbs": _client_crumbs(order.client),
             "order_form": order_form,
             "formset": formset,
             "warnings": warnings,
-            "warning_count": warning_count,
-            "blockers": blockers,
+            "warning_count": sum(len(items) for items in warnings.values()),
+            "not_ordered": not_ordered,
+            "not_granted": not_granted,
+            "blockers": services.sending_blockers(order),
             "error_list": _error_list(order_form, formset) if bound else [],
-            "decision_hhmm": hours_hhmm(order.decision.hours_per_month),
+            "decision_hhmm": decision_hhmm(order.decision),
             "pending_text": _pending_text(order.decision),
             **_time_basis_context(order, entries),
         },
@@ -449,7 +585,7 @@ def _render_order_page(request, order, catalogue, order_form=None, formset=None)
 @login_required
 def order_edit(request, pk: int):
     order = _draft(request, pk)
-    if not order.is_draft:
+    if not OrderState.of(order).editable:
         return _to_issued(request, order)
     catalogue = _catalogue(order)
     if request.method == "POST":
@@ -509,15 +645,25 @@ def _with_standard_minutes(post, catalogue: Catalogue):
 @login_required
 @require_POST
 def order_time_basis(request, pk: int):
-    """The aside, recomputed from the unsaved form as the officer types (htmx); saves nothing."""
+    """The page as the officer types (htmx): the time basis, and out of band the quality
+    warnings next to each field and the check against the decision, all from the unsaved form.
+    It saves nothing, and it is all it does: sending is its own button's explicit press."""
     order = _draft(request, pk)
-    if not order.is_draft:
-        return HttpResponse(status=204)  # sent meanwhile: the aside is left as it is
+    if not OrderState.of(order).editable:
+        return HttpResponse(status=204)  # sent meanwhile: the page is left as it is
     catalogue = _catalogue(order)
     data, changed = _with_standard_minutes(request.POST, catalogue)
-    formset = _formset(order, catalogue, data)
+    order_form, formset = OrderForm(data), _formset(order, catalogue, data)
+    warnings = _form_warnings(order, order_form, formset)
+    not_ordered, not_granted = _form_mismatches(order, formset)
     context = _time_basis_context(order, _form_entries(formset))
-    context["changed_rows"] = [formset.forms[i] for i in changed if i < len(formset.forms)]
+    context.update(
+        changed_rows=[formset.forms[i] for i in changed if i < len(formset.forms)],
+        warning_slots=[(slot, warnings.get(slot, [])) for slot in _warning_slots(formset)],
+        not_ordered=not_ordered,
+        not_granted=not_granted,
+        decision=order.decision,
+    )
     return render(request, "bestallning/_time_basis_update.html", context)
 
 
@@ -526,7 +672,7 @@ def order_time_basis(request, pk: int):
 def order_add_intervention(request, pk: int):
     """'Lägg till insats' with htmx: one empty row, and the formset's count raised by one."""
     order = _draft(request, pk)
-    if not order.is_draft:
+    if not OrderState.of(order).editable:
         return HttpResponse(status=204)  # sent meanwhile: the aside is left as it is
     index = _total_forms(request.POST)
     if index >= MAX_INTERVENTIONS:
@@ -549,7 +695,7 @@ def order_send(request, pk: int):
     """'Skicka till utföraren' posts the whole page: it is saved first, so nothing typed is
     lost, then sent. What blocks sending comes back as a message above the form."""
     order = _draft(request, pk)
-    if not order.is_draft:
+    if not OrderState.of(order).editable:
         return _to_issued(request, order)
     catalogue = _catalogue(order)
     saved, order_form, formset = _save_draft(request, order, catalogue)
@@ -573,7 +719,7 @@ def order_send(request, pk: int):
 @login_required
 def order_delete(request, pk: int):
     order = _draft(request, pk)
-    if not order.is_draft:
+    if not OrderState.of(order).editable:
         return _to_issued(request, order)
     form = forms.Form(request.POST or None)  # a confirmation: no fields
     if request.method == "POST":
@@ -611,14 +757,15 @@ def _history(order: Order) -> list[tuple[str, str]]:
                      f"{order.received_at:%Y-%m-%d}, {order.received_by}"))  # fmt: skip
     if order.executed_on:
         rows.append((_("Verkställd"), f"{order.executed_on:%Y-%m-%d}"))
-    if order.status == OrderStatus.SUPERSEDED and order.valid_to:
+    state = OrderState.of(order)
+    if state.superseded and order.valid_to:
         rows.append(
             (
                 _("Ersatt av ny beställning"),
                 _("gällde till och med %(date)s") % {"date": f"{order.valid_to:%Y-%m-%d}"},
             )
         )
-    if order.status == OrderStatus.ENDED and order.valid_to:
+    if state.ended and order.valid_to:
         rows.append(
             (
                 _("Avslutad"),
@@ -640,14 +787,14 @@ def order_detail(request, pk: int):
         pk=pk,
     )
     user = request.user
-    if order.is_draft and permissions.can_edit_order(user, order):
+    if OrderState.of(order).editable and permissions.can_edit_order(user, order):
         return redirect("order_edit", pk=order.pk)
     log_access(
         user=user, clients=[order.client], action=AccessAction.VIEW, what="Beställningen",
         request=request,
     )  # fmt: skip
     successor = selectors.orders_visible_to(user).filter(supersedes=order).first()
-    active = order.status in ACTIVE_STATUSES
+    active = OrderState.of(order).active
     can_order = permissions.can_order(user, order)
     context = pdf.order_print_context(order, user)
     context.update(
@@ -717,7 +864,7 @@ def order_change(request, pk: int):
 @login_required
 def order_end(request, pk: int):
     order = _order(request, pk)
-    _require(permissions.can_order(request.user, order) and order.status in ACTIVE_STATUSES)
+    _require(permissions.can_order(request.user, order) and OrderState.of(order).endable)
     form = OrderEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -802,7 +949,7 @@ def need_change_create(request, order_pk: int):
         title=_("Rapportera förändrat behov"),
         intro=_("Berätta för handläggaren att %(client)s behov har ändrats, mer eller mindre, "
                 "varaktigt eller tillfälligt. Handläggaren svarar med en ny beställning eller "
-                "med varför beställningen inte ändras.") % {"client": order.client},
+                "med varför beställningen inte ändras.") % {"client": genitive(str(order.client))},
         submit=_("Skicka till handläggaren"),
         cancel=reverse("order_detail", args=[order.pk]),
         crumbs=_order_crumbs(order),
@@ -831,7 +978,7 @@ def _render_need_change(request, report, form: NeedChangeNoChangeForm):
             "client": order.client,
             "crumbs": _order_crumbs(order),
             "can_answer": can_answer,
-            "can_change": can_answer and order.status in ACTIVE_STATUSES,
+            "can_change": can_answer and OrderState.of(order).changeable,
             "successor": successor,
             "form": form,
         },

@@ -38,12 +38,12 @@ from bestallning import demo as order_demo
 from bestallning import examples
 from bestallning import services as order_services
 from bestallning.choices import (
-    ACTIVE_STATUSES,
     NeedChangeDirection,
     NeedChangeDuration,
     NeedChangeReason,
 )
 from bestallning.models import Decision, NeedChangeReport, Order, OrderedIntervention
+from bestallning.states import ACTIVE_STATUSES
 from genomforandeplan import services
 from genomforandeplan.choices import CHECKLIST_STEPS
 from genomforandeplan.models import (

@@ -6,19 +6,26 @@ whose keys are these forms' field names (a row's are `items-<i>-<field>`).
 
 from __future__ import annotations
 
-import datetime
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bestallning import rules as order_rules
 from bestallning.choices import Period
-from bestallning.forms import Catalogue, CheckboxSelectMultiple, DateInput, RadioSelect, text_area
+from bestallning.forms import (
+    Catalogue,
+    CheckboxSelectMultiple,
+    DateInput,
+    FrequencyValidationMixin,
+    RadioSelect,
+    number_input,
+    text_area,
+)
 from genomforandeplan import rules, services
-from genomforandeplan.choices import CHECKLIST_STEPS, MeetingPlace, Participant
+from genomforandeplan.choices import CHECKLIST_STEPS, MeetingPlace, Participant, PlanStatus
 from genomforandeplan.models import HEADING_FIELDS, Headings, ImplementationPlan, PlanItem
 from ramtid.choices import Role
-from ramtid.forms import AddableRowsMixin
+from ramtid.forms import AddableRowsMixin, label_needed_for
 from ramtid.models import User
 
 MAX_ITEMS = 50
@@ -140,9 +147,12 @@ class PlanForm(HeadingsForm):
         help_text=_("Kort, om brukaren vill: det som är viktigt för brukaren att personalen vet."),
         widget=text_area(4),
     )
-    # Not saved by "Spara": they are what "Planen är klar" records (services.plan_complete).
+    # Saved with the rest of the page; completing the plan freezes them into the version.
     client_approved_on = forms.DateField(
-        label=_("Datum då brukaren godkände planen"), required=False, widget=DateInput()
+        label=_("Datum då brukaren godkände planen"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Dagen då brukaren godkände planen, även om du för in den senare."),
     )
     client_approval_how = forms.CharField(
         label=_("Hur brukaren godkände planen"),
@@ -151,7 +161,7 @@ class PlanForm(HeadingsForm):
         help_text=_("T.ex. muntligt vid besöket, eller med sin underskrift."),
     )
 
-    def __init__(self, *args, gaps: list[rules.Gap] = (), **kwargs):
+    def __init__(self, *args, gaps: list[rules.Gap] = (), ordered_daily_visits=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.gaps = list(gaps)
         for key, label in CHECKLIST_STEPS:
@@ -165,8 +175,18 @@ class PlanForm(HeadingsForm):
                 required=False,
                 max_length=1000,
                 help_text=_("Varför planen avviker från beställningen, om den inte rättas."),
-                widget=text_area(2),
+                # Kept as it is in the page when an autosave refreshes the check around it.
+                widget=forms.Textarea(attrs={"rows": 2, "hx-preserve": "true"}),
             )
+        needed_for = rules.needed_for_labels()
+        needed_for.update({f"reason_{gap.key}": rules.GAP_REASON.needed_for for gap in self.gaps})
+        if ordered_daily_visits:
+            needed_for["planned_daily_visits"] = rules.NEEDED_TO_COMPLETE
+            self.fields["planned_daily_visits"].help_text = _(
+                "Beställningen har %(count)s besök per dag. Planen ska följa det, eller ange "
+                "ett skäl nedan."
+            ) % {"count": ordered_daily_visits}
+        label_needed_for(self, needed_for)
 
     @classmethod
     def initial_for(cls, plan: ImplementationPlan) -> dict:
@@ -178,7 +198,9 @@ class PlanForm(HeadingsForm):
             initial[f"step_{key}_on"] = day or ""
         for key, text in (plan.coverage_reasons or {}).items():
             initial[f"reason_{key}"] = text
-        initial["client_approved_on"] = timezone.localdate()
+        if plan.status != PlanStatus.DRAFT:
+            # A completed plan that is opened to be changed needs the client's approval anew.
+            initial["client_approved_on"], initial["client_approval_how"] = None, ""
         return initial
 
     def checklist_rows(self) -> list[tuple]:
@@ -213,51 +235,41 @@ class PlanForm(HeadingsForm):
             life_story=data["life_story"],
             checklist=checklist,
             coverage_reasons=reasons,
+            client_approved_on=data["client_approved_on"],
+            client_approval_how=data["client_approval_how"],
         )
         return fields
 
-    def completion(self) -> dict:
-        """What services.plan_complete needs, with Swedish errors for what is missing."""
-        data = self.cleaned_data
-        errors = {}
-        if not data.get("client_approved_on"):
-            errors["client_approved_on"] = _("Ange datum då brukaren godkände planen.")
-        if not data.get("client_approval_how", "").strip():
-            errors["client_approval_how"] = _("Skriv hur brukaren godkände planen.")
-        for name, text in errors.items():
-            self.add_error(name, text)
-        if errors:
-            return {}
-        return {
-            "client_approved_on": data["client_approved_on"],
-            "client_approval_how": data["client_approval_how"],
-        }
+
+class CompleteForm(forms.Form):
+    """The confirmation of "Markera planen som klar": the version of the working copy that the
+    contact person read, so that a save in between stops the completion."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 # ---------------------------------------------------------------------------------------------
 # One card per planned intervention
 
 
-class PlanItemForm(HeadingsForm):
+class PlanItemForm(FrequencyValidationMixin, HeadingsForm):
+    occasions_required = True  # a plan item says how often, or it is not a plan
+
     intervention_type = forms.ChoiceField(label=_("Insats"))
     period = forms.ChoiceField(
         label=_("Hur ofta"), choices=Period.choices, initial=Period.PER_WEEK, widget=RadioSelect
     )
     occasions = forms.IntegerField(
         label=_("Antal tillfällen"),
-        required=False,
-        min_value=1,
-        max_value=24,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "input--short"}),
+        error_messages={"required": _("Ange hur många gånger insatsen ges.")},
+        widget=number_input(order_rules.OCCASIONS),
     )
     every_n_weeks = forms.IntegerField(
         label=_("Antal veckor mellan tillfällena"),
         required=False,
-        min_value=1,
-        max_value=52,
         initial=2,
         help_text=_("Bara för ”var n:te vecka”: 2 = varannan vecka."),
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "input--short"}),
+        widget=number_input(order_rules.EVERY_N_WEEKS),
     )
 
     def __init__(self, *args, catalogue: Catalogue, **kwargs):
@@ -284,6 +296,11 @@ class PlanItemForm(HeadingsForm):
         if kind is None:
             raise forms.ValidationError(_("Välj en insats ur kommunens insatskatalog."))
         return kind
+
+    def clean(self):
+        data = super().clean()
+        self.check_frequency(data)
+        return data
 
     def service_input(self) -> services.PlanItemInput:
         data = self.cleaned_data
@@ -339,7 +356,7 @@ class PlanReviewForm(forms.Form):
 
 class FollowUpForm(forms.Form):
     followed_up_on = forms.DateField(
-        label=_("Datum för uppföljningen"), widget=DateInput(), initial=datetime.date.today
+        label=_("Datum för uppföljningen"), widget=DateInput(), initial=timezone.localdate
     )
     notes = forms.CharField(
         label=_("Vad uppföljningen visade"),

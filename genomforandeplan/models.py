@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from bestallning.choices import Period
 from bestallning.models import Order
 from genomforandeplan.choices import MeetingPlace, PlanStatus, ReviewOutcome
+from genomforandeplan.states import PlanState
 from ramtid.models import Client, InterventionType, Provider, User
 
 
@@ -155,6 +156,11 @@ class ImplementationPlan(Headings):
     def __str__(self) -> str:
         return f"Genomförandeplan för {self.client}"
 
+    @property
+    def state(self) -> PlanState:
+        """The status as the state table's booleans (genomforandeplan.states), for templates."""
+        return PlanState.of(self)
+
 
 @pghistory.track(
     pghistory.InsertEvent(),
@@ -207,15 +213,22 @@ class PlanVersion(models.Model):
         Order, on_delete=models.PROTECT, related_name="+", verbose_name=_("beställning")
     )
     snapshot = models.JSONField(_("innehåll"))
+    # The day the client approved the version, as the contact person entered it: the plan is
+    # ready then (004 §3.2.8), so the deadline is measured on it. The server's own time of the
+    # completion stays beside it in created_at.
+    client_approved_on = models.DateField(_("brukaren godkände"))
     created_by = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="+", verbose_name=_("klarmarkerad av")
     )
-    created_at = models.DateTimeField(_("klar"), auto_now_add=True)
+    created_at = models.DateTimeField(_("klarmarkerad"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("version av genomförandeplan")
         verbose_name_plural = _("versioner av genomförandeplaner")
         ordering = ["plan", "-number"]
+        indexes = [
+            models.Index(fields=["order", "client_approved_on"], name="plan_version_order_ready")
+        ]
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="plan_version_unique_number")
         ]

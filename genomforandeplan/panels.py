@@ -14,8 +14,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bestallning.choices import ACTIVE_STATUSES
 from bestallning.selectors import orders_visible_to
+from bestallning.states import ACTIVE_STATUSES
 from genomforandeplan import permissions, selectors
 from genomforandeplan.choices import DeadlineStatus, PlanStatus
 from ramtid import permissions as core_permissions

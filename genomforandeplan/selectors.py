@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from bestallning.choices import ACTIVE_STATUSES
 from bestallning.models import Order
-from bestallning.selectors import orders_visible_to
+from bestallning.selectors import order_with_interventions, orders_visible_to
+from bestallning.states import ACTIVE_STATUSES, ISSUED_STATUSES
 from genomforandeplan import rules
 from genomforandeplan.choices import PlanStatus
 from genomforandeplan.models import (
@@ -40,8 +41,11 @@ def plans_visible_to(user: User) -> QuerySet[ImplementationPlan]:
 
 
 def first_ready_on(order: Order) -> datetime.date | None:
-    first = PlanVersion.objects.filter(order=order).aggregate(first=Min("created_at"))["first"]
-    return timezone.localdate(first) if first else None
+    """The day the client first approved a plan written against the order: it was ready then
+    (the deadline is measured on it, not on when the contact person recorded it)."""
+    return PlanVersion.objects.filter(order=order).aggregate(first=Min("client_approved_on"))[
+        "first"
+    ]
 
 
 def order_plan_deadline(order: Order, today: datetime.date | None = None) -> rules.Deadline | None:
@@ -56,10 +60,14 @@ def order_plan_deadline(order: Order, today: datetime.date | None = None) -> rul
     )
 
 
-def contact_person_due(order: Order) -> datetime.date | None:
-    if order.executed_on is None:
-        return None
-    return rules.add_days(order.executed_on, order.client.municipality.contact_person_days)
+def contact_person_due(order: Order) -> datetime.date:
+    """When the client must have been offered a contact person and a deputy (004 §3.2.3): days
+    after the help started, or, before it has, after the day the order starts. The worklist and
+    the assignment page both say this date."""
+    return rules.contact_person_due(
+        starts=order.executed_on or order.valid_from,
+        days=order.client.municipality.contact_person_days,
+    )
 
 
 def orders_without_contact_person(user: User) -> QuerySet[Order]:
@@ -82,7 +90,7 @@ def next_follow_up_due(plan: ImplementationPlan) -> datetime.date | None:
         first = plan.versions.order_by("number").first()
         if first is None:
             return None
-        start = timezone.localdate(first.created_at)
+        start = first.client_approved_on
     return rules.add_months(start, plan.client.municipality.plan_follow_up_months)
 
 
@@ -129,7 +137,7 @@ def order_plan_deadlines(
     first = dict(
         PlanVersion.objects.filter(order__in=executed)
         .values("order")
-        .annotate(first=Min("created_at"))
+        .annotate(first=Min("client_approved_on"))
         .values_list("order", "first")
     )
     today = today or timezone.localdate()
@@ -137,7 +145,7 @@ def order_plan_deadlines(
         order.pk: rules.plan_deadline(
             executed_on=order.executed_on,
             deadline_days=order.client.municipality.plan_deadline_days,
-            ready_on=timezone.localdate(first[order.pk]) if order.pk in first else None,
+            ready_on=first.get(order.pk),
             today=today,
         )
         for order in executed
@@ -157,7 +165,7 @@ def with_worklist_facts(plans: QuerySet[ImplementationPlan]) -> QuerySet[Impleme
             .order_by("-followed_up_on")
             .values("followed_up_on")[:1]
         ),
-        first_ready_at=Subquery(versions.order_by("number").values("created_at")[:1]),
+        first_ready_on=Subquery(versions.order_by("number").values("client_approved_on")[:1]),
         latest_number=Subquery(versions.order_by("-number").values("number")[:1]),
         review_outcome=Subquery(latest_review.values("outcome")[:1]),
         review_version=Subquery(latest_review.values("version__number")[:1]),
@@ -169,8 +177,46 @@ def follow_up_due_of(plan: ImplementationPlan) -> datetime.date | None:
     """`next_follow_up_due` from the annotations of `with_worklist_facts`."""
     if plan.last_follow_up_on is not None:
         start = plan.last_follow_up_on
-    elif plan.first_ready_at is not None:
-        start = timezone.localdate(plan.first_ready_at)
+    elif plan.first_ready_on is not None:
+        start = plan.first_ready_on
     else:
         return None
     return rules.add_months(start, plan.client.municipality.plan_follow_up_months)
+
+
+def current_orders(plans: Iterable[ImplementationPlan]) -> dict[int, Order]:
+    """`services.current_order` for many plans in one query (plus the prefetches): {plan id: the
+    newest issued order for the plan's client at its provider, or else the plan's own order}.
+
+    The orders come with what the plans API reads of them: the interventions with their types
+    and package contents, the client's municipality and the contact assignment.
+    """
+    plans = list(plans)
+    if not plans:
+        return {}
+    # PostgreSQL's DISTINCT ON: the newest issued order of each client and provider.
+    newest = (
+        Order.objects.filter(
+            client_id__in={plan.client_id for plan in plans},
+            provider_id__in={plan.provider_id for plan in plans},
+            status__in=ISSUED_STATUSES,
+        )
+        .order_by("client_id", "provider_id", "-valid_from", "-id")
+        .distinct("client_id", "provider_id")
+        .values("pk")
+    )
+    orders = order_with_interventions(
+        Order.objects.filter(Q(pk__in=newest) | Q(pk__in={plan.order_id for plan in plans}))
+    ).select_related(
+        "client__municipality", "contact_assignment__contact_person", "contact_assignment__deputy"
+    )
+    by_pk = {order.pk: order for order in orders}
+    by_pair = {
+        (order.client_id, order.provider_id): order
+        for order in sorted(by_pk.values(), key=lambda order: (order.valid_from, order.pk))
+        if order.status in ISSUED_STATUSES
+    }
+    return {
+        plan.pk: by_pair.get((plan.client_id, plan.provider_id)) or by_pk[plan.order_id]
+        for plan in plans
+    }

@@ -12,8 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bestallning import rules as order_rules
-from bestallning.choices import ACTIVE_STATUSES, ISSUED_STATUSES, Period
+from bestallning.choices import Period
 from bestallning.models import Order
+from bestallning.selectors import order_with_interventions
+from bestallning.states import ACTIVE_STATUSES, ISSUED_STATUSES
 from genomforandeplan import rules
 from genomforandeplan.choices import (
     CHECKLIST_STEPS,
@@ -31,6 +33,7 @@ from genomforandeplan.models import (
     PlanReview,
     PlanVersion,
 )
+from genomforandeplan.states import PlanState
 from ramtid.choices import Role
 from ramtid.models import InterventionType, User
 
@@ -46,7 +49,16 @@ PLAN_FIELDS = (
     "life_story",
     "checklist",
     "coverage_reasons",
+    # The client's approval is part of the working copy, saved as it is typed; completing the
+    # plan freezes it into the version (plan_complete).
+    "client_approved_on",
+    "client_approval_how",
 )
+
+
+class StaleVersion(ValidationError):
+    """Someone saved the plan after the page (or the API client) read it: nothing was saved."""
+
 
 # ---------------------------------------------------------------------------------------------
 # Contact person
@@ -98,8 +110,10 @@ def current_order(plan: ImplementationPlan) -> Order:
     """The order the plan must now follow: the newest issued order for the client at the
     provider (a change supersedes the order the plan was written for)."""
     return (
-        Order.objects.filter(
-            client_id=plan.client_id, provider_id=plan.provider_id, status__in=ISSUED_STATUSES
+        order_with_interventions(
+            Order.objects.filter(
+                client_id=plan.client_id, provider_id=plan.provider_id, status__in=ISSUED_STATUSES
+            )
         )
         .select_related("client__municipality")
         .order_by("-valid_from", "-id")
@@ -114,16 +128,29 @@ def needs_revision(plan: ImplementationPlan, order: Order | None = None) -> bool
 
 
 def _items_of_order(order: Order) -> list[rules.Item]:
-    return [
-        rules.Item(i.intervention_type_id, str(i), i.period, i.occasions, i.every_n_weeks)
-        for i in order.interventions.select_related("intervention_type")
-    ]
+    """The order's interventions, each care package with its contents. Reads what a caller
+    prefetched (`order.interventions`, their types and package contents) when it did."""
+    items = []
+    for i in order.interventions.all():
+        parts = ()
+        if i.intervention_type.is_care_package:
+            parts = tuple((t.pk, t.name) for t in i.care_package_contents.all())
+        items.append(rules.Item(i.intervention_type_id, str(i), i.period, i.occasions,
+                                i.every_n_weeks, parts))  # fmt: skip
+    return items
+
+
+def _plan_items(plan: ImplementationPlan) -> list[PlanItem]:
+    """The plan's items with their types: the prefetched ones when the caller prefetched them."""
+    if "items" in getattr(plan, "_prefetched_objects_cache", {}):
+        return list(plan.items.all())
+    return list(plan.items.select_related("intervention_type"))
 
 
 def _items_of_plan(plan: ImplementationPlan) -> list[rules.Item]:
     return [
         rules.Item(i.intervention_type_id, str(i), i.period, i.occasions, i.every_n_weeks)
-        for i in plan.items.select_related("intervention_type")
+        for i in _plan_items(plan)
     ]
 
 
@@ -222,6 +249,11 @@ def _validate_fields(plan: ImplementationPlan, fields: dict) -> dict[str, list[s
                 errors.setdefault("checklist", []).append(
                     _("%(step)s: datumet kan inte vara i framtiden.") % {"step": steps[step]}
                 )
+    approved_on = fields.get("client_approved_on")
+    if approved_on and approved_on > timezone.localdate():
+        errors["client_approved_on"] = [
+            _("Datumet då brukaren godkände planen kan inte vara i framtiden.")
+        ]
     return errors
 
 
@@ -231,8 +263,9 @@ def plan_save(
 ) -> ImplementationPlan:
     """Save the working copy, all or nothing, against the version the page was read at.
 
-    Saving an approved or returned plan makes it a draft again: the completed versions stay as
-    they were, and a new version is made when the client approves the revision.
+    Saving a ready, approved or returned plan makes it a draft again: the completed versions
+    stay as they were, and a new version is made when the client approves the revision. The
+    client's approval of the last version does not carry over to the revision.
     """
     errors = _validate_fields(plan, fields)
     for index, item in enumerate(items):
@@ -241,20 +274,22 @@ def plan_save(
                 _("%(name)s finns inte i kommunens insatskatalog.")
                 % {"name": item.intervention_type}
             ]
-        if not 1 <= (item.occasions or 0) <= 24:
-            errors[f"items-{index}-occasions"] = [_("Ange antal tillfällen mellan 1 och 24.")]
-        if item.period == Period.EVERY_N_WEEKS and not 2 <= (item.every_n_weeks or 0) <= 52:
-            errors[f"items-{index}-every_n_weeks"] = [
-                _("Ange hur många veckor det går mellan tillfällena (2–52).")
-            ]
+        for field, message in order_rules.frequency_errors(
+            period=item.period, occasions=item.occasions or None, every_n_weeks=item.every_n_weeks
+        ).items():
+            errors[f"items-{index}-{field}"] = [message]
     if errors:
         raise ValidationError(errors)
     values = {key: fields[key] for key in PLAN_FIELDS if key in fields}
+    current = ImplementationPlan.objects.filter(pk=plan.pk, version=version).first()
+    if current is not None and PlanState.of(current).reopens_on_save:
+        values.setdefault("client_approved_on", None)
+        values.setdefault("client_approval_how", "")
     updated = ImplementationPlan.objects.filter(pk=plan.pk, version=version).update(
         **values, status=PlanStatus.DRAFT, version=F("version") + 1
     )
     if not updated:
-        raise ValidationError(
+        raise StaleVersion(
             _("Någon annan har sparat planen sedan du öppnade den. Dina ändringar har inte "
               "sparats: ladda om sidan för att se den senaste versionen.")
         )  # fmt: skip
@@ -275,24 +310,37 @@ def plan_save(
     return plan
 
 
-def completion_blockers(plan: ImplementationPlan, order: Order | None = None) -> list[str]:
-    """What stops the plan from being completed: participation (004 §3.2.2, §3.2.9) and every
-    gap against the order fixed or given a reason."""
-    blockers = []
-    took_part = (
-        bool(plan.participants) and bool(plan.meeting_place) and bool(plan.client_influence.strip())
+def _latest_version(plan: ImplementationPlan) -> PlanVersion | None:
+    """The newest completed version: from the prefetched versions when the caller has them."""
+    if "versions" in getattr(plan, "_prefetched_objects_cache", {}):
+        return max(plan.versions.all(), key=lambda version: version.number, default=None)
+    return plan.versions.order_by("-number").first()
+
+
+def completion_facts(plan: ImplementationPlan, order: Order) -> rules.CompletionFacts:
+    previous = _latest_version(plan)
+    return rules.CompletionFacts(
+        participants=tuple(plan.participants),
+        meeting_place=plan.meeting_place,
+        client_influence=plan.client_influence,
+        deviation_reason=plan.deviation_reason,
+        deviation_helper=plan.deviation_helper,
+        client_approved_on=plan.client_approved_on,
+        client_approval_how=plan.client_approval_how,
+        item_count=len(_plan_items(plan)),
+        gaps=tuple(coverage(plan, order)),
+        reasons=dict(plan.coverage_reasons or {}),
+        order_starts=order.valid_from,
+        previous_approval=previous.client_approved_on if previous else None,
+        today=timezone.localdate(),
     )
-    deviation = bool(plan.deviation_reason.strip()) and bool(plan.deviation_helper.strip())
-    if not took_part and not deviation:
-        blockers.append(
-            _("Delaktighet saknas: ange vem som deltog, var och hur brukaren påverkade planen – "
-              "eller, om brukaren inte kunde eller ville delta, varför och vem som hjälpte till.")
-        )  # fmt: skip
-    for gap in rules.unexplained(coverage(plan, order), plan.coverage_reasons):
-        blockers.append(_("%(gap)s. Rätta planen eller skriv ett skäl.") % {"gap": gap.message})
-    if not plan.items.exists():
-        blockers.append(_("Planen har inga insatser."))
-    return blockers
+
+
+def completion_blockers(plan: ImplementationPlan, order: Order | None = None) -> list[str]:
+    """What stops the plan from being completed, in words the contact person can act on
+    (the rule and each field's label: rules.completion_blockers and its requirements)."""
+    order = order or current_order(plan)
+    return [blocker.message for blocker in rules.completion_blockers(completion_facts(plan, order))]
 
 
 def snapshot(plan: ImplementationPlan, order: Order) -> dict:
@@ -336,31 +384,48 @@ def snapshot(plan: ImplementationPlan, order: Order) -> dict:
 
 @transaction.atomic
 def plan_complete(
-    *, plan: ImplementationPlan, by: User, client_approved_on: datetime.date,
-    client_approval_how: str,
-) -> PlanVersion:  # fmt: skip
-    """The client approves the plan (004 §3.2.8): it becomes ready, a version is frozen, and the
-    officer can see and check it. The plan is now written against the current order."""
+    *,
+    plan: ImplementationPlan,
+    by: User,
+    version: int | None = None,
+    client_approved_on: datetime.date | None = None,
+    client_approval_how: str | None = None,
+) -> PlanVersion:
+    """The client has approved the plan (004 §3.2.8): it becomes ready, the working copy as it
+    is saved is frozen as a new version, and the officer can see and check it. The plan is now
+    written against the current order.
+
+    `version` is the working copy's version the contact person confirmed: if anyone saved
+    since, nothing is frozen (she would freeze something she has not seen). The approval may be
+    given here (the API) or saved with the page beforehand.
+    """
     plan = ImplementationPlan.objects.select_for_update().get(pk=plan.pk)
-    errors = {}
-    if client_approved_on > timezone.localdate():
-        errors["client_approved_on"] = _("Datumet kan inte vara i framtiden.")
-    if not client_approval_how.strip():
-        errors["client_approval_how"] = _("Skriv hur brukaren godkände planen.")
-    if errors:
-        raise ValidationError(errors)
-    if plan.status == PlanStatus.READY:
+    if not PlanState.of(plan).can_complete:
         raise ValidationError(_("Planen är redan klar och väntar på handläggaren."))
+    if version is not None and plan.version != version:
+        raise StaleVersion(
+            _("Planen har ändrats sedan du öppnade den. Ingenting är klarmarkerat: gå tillbaka "
+              "till planen och läs igenom den igen.")
+        )  # fmt: skip
+    if client_approved_on is not None:
+        plan.client_approved_on = client_approved_on
+    if client_approval_how is not None:
+        plan.client_approval_how = client_approval_how
     order = current_order(plan)
-    blockers = completion_blockers(plan, order)
+    blockers = rules.completion_blockers(completion_facts(plan, order))
     if blockers:
-        raise ValidationError(blockers)
-    plan.client_approved_on, plan.client_approval_how = client_approved_on, client_approval_how
-    plan.order, plan.status = order, PlanStatus.READY
-    plan.save(update_fields=["client_approved_on", "client_approval_how", "order", "status"])
+        raise ValidationError([blocker.message for blocker in blockers])
+    plan.order, plan.status, plan.version = order, PlanStatus.READY, plan.version + 1
+    plan.save(update_fields=["client_approved_on", "client_approval_how", "order", "status",
+                             "version"])  # fmt: skip
     number = (plan.versions.aggregate(last=Max("number"))["last"] or 0) + 1
     return PlanVersion.objects.create(
-        plan=plan, number=number, order=order, snapshot=snapshot(plan, order), created_by=by
+        plan=plan,
+        number=number,
+        order=order,
+        snapshot=snapshot(plan, order),
+        client_approved_on=plan.client_approved_on,
+        created_by=by,
     )
 
 
@@ -371,7 +436,7 @@ def plan_review(
     """The officer checks the ready plan against the order: approves it, or returns it with a
     comment the provider sees on its worklist (002 "Arbetssätt")."""
     plan = ImplementationPlan.objects.select_for_update().get(pk=plan.pk)
-    if plan.status != PlanStatus.READY:
+    if not PlanState.of(plan).can_review:
         raise ValidationError(_("Planen väntar inte på granskning."))
     if not approve and not comment.strip():
         raise ValidationError({"comment": _("Skriv vad utföraren behöver ändra.")})
@@ -382,8 +447,11 @@ def plan_review(
         comment=comment,
         reviewed_by=by,
     )
+    # A new version number, so that a page the provider opened before the review cannot
+    # save over it unseen: it gets the conflict message and reloads to read the comment.
     plan.status = PlanStatus.APPROVED if approve else PlanStatus.RETURNED
-    plan.save(update_fields=["status"])
+    plan.version += 1
+    plan.save(update_fields=["status", "version"])
     return review
 
 

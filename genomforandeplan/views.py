@@ -8,7 +8,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +24,7 @@ from genomforandeplan.forms import (
     ITEMS_PREFIX,
     MAX_ITEMS,
     CompareForm,
+    CompleteForm,
     ContactAssignForm,
     FollowUpForm,
     PlanForm,
@@ -33,6 +33,7 @@ from genomforandeplan.forms import (
     PlanReviewForm,
 )
 from genomforandeplan.models import HEADING_FIELDS, Headings, ImplementationPlan, PlanVersion
+from genomforandeplan.states import PlanState
 from ramtid.audit import log_access
 from ramtid.choices import AccessAction
 from ramtid.forms import apply_service_errors
@@ -243,16 +244,23 @@ def _formset(plan: ImplementationPlan, catalogue: Catalogue, data=None) -> PlanI
     return formset
 
 
-def _parse(request, plan: ImplementationPlan, gaps, data=None):
+def _parse(request, plan: ImplementationPlan, order: Order, data=None):
     data = data if data is not None else request.POST
     catalogue = _catalogue(plan)
-    return PlanForm(data, gaps=gaps), _formset(plan, catalogue, data)
+    plan_form = PlanForm(
+        data, gaps=services.coverage(plan, order), ordered_daily_visits=order.daily_visits
+    )
+    return plan_form, _formset(plan, catalogue, data)
 
 
-def _save(request, plan: ImplementationPlan, plan_form: PlanForm, formset) -> bool:
-    """One service call for the whole page, all or nothing; errors go onto their fields."""
+SAVED, INVALID, STALE = "saved", "invalid", "stale"
+
+
+def _save(request, plan: ImplementationPlan, plan_form: PlanForm, formset) -> str:
+    """One service call for the whole page, all or nothing; errors go onto their fields.
+    Returns SAVED, INVALID, or STALE when someone else saved since the page was read."""
     if not (plan_form.is_valid() and formset.is_valid()):
-        return False
+        return INVALID
     rows = formset.rows()
     try:
         services.plan_save(
@@ -262,15 +270,18 @@ def _save(request, plan: ImplementationPlan, plan_form: PlanForm, formset) -> bo
             fields=plan_form.service_fields(plan),
             items=[row.service_input() for row in rows],
         )
+    except services.StaleVersion as error:
+        plan_form.add_error(None, error.messages)
+        return STALE
     except ValidationError as error:
         _apply_errors(plan_form, rows, error)
-        return False
-    return True
+        return INVALID
+    return SAVED
 
 
 def _apply_errors(plan_form: PlanForm, rows: list, error: ValidationError) -> None:
     if not hasattr(error, "error_dict"):
-        plan_form.add_error(None, error.messages)  # e.g. someone else saved first
+        plan_form.add_error(None, error.messages)
         return
     for key, texts in error.message_dict.items():
         prefix, _sep, rest = key.partition("-")
@@ -302,18 +313,37 @@ def _error_list(plan_form: PlanForm, formset) -> list[tuple[str, str]]:
     return items
 
 
-def _render_edit(request, plan, plan_form=None, formset=None, status=200):
-    order = services.current_order(plan)
-    gaps = services.coverage(plan, order)
-    bound = plan_form is not None
-    if not bound:
-        plan_form = PlanForm(initial=PlanForm.initial_for(plan), gaps=gaps)
-        formset = _formset(plan, _catalogue(plan))
+def _label_cards(formset, order: Order) -> None:
+    """Number each card and say what the order has for its intervention (or that it is not
+    ordered), as the coverage check words it."""
     ordered = {row["type_id"]: row["frequency"] for row in _order_items(order)}
     for index, form in enumerate(formset.forms):
         form.number = index + 1
         form.ordered_text = ordered.get(form.chosen.pk) if form.chosen else None
-    unexplained = {gap.key for gap in services.rules.unexplained(gaps, plan.coverage_reasons)}
+
+
+def _check_context(plan: ImplementationPlan, order: Order, plan_form: PlanForm) -> dict:
+    """The check against the order and what blocks completion, for the saved working copy: on
+    the page, and refreshed out of band after every save (_autosave_status.html)."""
+    gaps = plan_form.gaps
+    return {
+        "gaps": gaps,
+        "unexplained": {gap.key for gap in services.rules.unexplained(gaps, plan.coverage_reasons)},
+        "blockers": services.completion_blockers(plan, order),
+    }
+
+
+def _render_edit(request, plan, plan_form=None, formset=None, status=200):
+    order = services.current_order(plan)
+    bound = plan_form is not None
+    if not bound:
+        plan_form = PlanForm(
+            initial=PlanForm.initial_for(plan),
+            gaps=services.coverage(plan, order),
+            ordered_daily_visits=order.daily_visits,
+        )
+        formset = _formset(plan, _catalogue(plan))
+    _label_cards(formset, order)
     return render(
         request,
         "genomforandeplan/plan_edit.html",
@@ -322,11 +352,10 @@ def _render_edit(request, plan, plan_form=None, formset=None, status=200):
             "client": plan.client,
             "order": order,
             "crumbs": _plan_crumbs(plan) if plan.versions.exists() else _client_crumbs(plan.client),
+            "plan_state": PlanState.of(plan),
             "plan_form": plan_form,
             "formset": formset,
-            "gaps": gaps,
-            "unexplained": unexplained,
-            "blockers": services.completion_blockers(plan, order),
+            **_check_context(plan, order, plan_form),
             "needs_revision": services.needs_revision(plan, order),
             "review": _latest_review(plan),
             "error_list": _error_list(plan_form, formset) if bound else [],
@@ -350,20 +379,23 @@ def _total_forms(data) -> int:
 
 @login_required
 def plan_edit(request, pk: int):
-    """The plan on one page, a card per intervention; "Spara" saves everything or nothing."""
+    """The plan on one page, a card per intervention; "Spara" saves everything or nothing, and
+    "Markera planen som klar" saves it and asks for confirmation (plan_complete)."""
     plan = _writable(request, pk)
     if request.method == "POST":
-        gaps = services.coverage(plan)
+        order = services.current_order(plan)
         if "add_row" in request.POST:  # "Lägg till insats" without JavaScript: nothing saved
             data = request.POST.copy()
             index = _total_forms(data)
             if index < MAX_ITEMS:
                 data[f"{ITEMS_PREFIX}-TOTAL_FORMS"] = str(index + 1)
                 data[f"{ITEMS_PREFIX}-{index}-period"] = "per_week"
-            plan_form, formset = _parse(request, plan, gaps, data)
+            plan_form, formset = _parse(request, plan, order, data)
             return _render_edit(request, plan, plan_form, formset)
-        plan_form, formset = _parse(request, plan, gaps)
-        if _save(request, plan, plan_form, formset):
+        plan_form, formset = _parse(request, plan, order)
+        if _save(request, plan, plan_form, formset) == SAVED:
+            if "complete" in request.POST:
+                return redirect("plan_complete", pk=plan.pk)
             messages.success(request, _("Planen är sparad."))
             return redirect("plan_edit", pk=plan.pk)
         plan.refresh_from_db()
@@ -375,17 +407,34 @@ def plan_edit(request, pk: int):
 @login_required
 @require_POST
 def plan_autosave(request, pk: int):
-    """Saves the page as the contact person writes (htmx, on change): the same save as
-    "Spara", answered with a status line and the new version for the next save."""
+    """Saves the page as the contact person writes (htmx): the same save as "Spara", answered
+    with a status line and, out of band, the new version for the next save, the check against
+    the order, what blocks completion and each card's line about the order. It only ever
+    saves: completing the plan is a separate, confirmed step.
+
+    The header X-Ramtid-Save says how it went (saved, invalid, stale), so the page's script
+    (static/ramtid/autosave.js) knows when it may forget the copy it keeps for a lost
+    connection."""
     plan = _writable(request, pk)
-    plan_form, formset = _parse(request, plan, services.coverage(plan))
-    saved = _save(request, plan, plan_form, formset)
-    errors = [] if saved else [text for text, _anchor in _error_list(plan_form, formset)]
-    return render(
-        request,
-        "genomforandeplan/_autosave_status.html",
-        {"saved": saved, "errors": errors, "plan": plan, "now": timezone.localtime()},
-    )
+    order = services.current_order(plan)
+    plan_form, formset = _parse(request, plan, order)
+    outcome = _save(request, plan, plan_form, formset)
+    saved = outcome == SAVED
+    context = {"saved": saved, "stale": outcome == STALE, "plan": plan, "now": timezone.localtime()}
+    if saved:
+        plan.refresh_from_db()
+        fresh = PlanForm(
+            initial=PlanForm.initial_for(plan),
+            gaps=services.coverage(plan, order),
+            ordered_daily_visits=order.daily_visits,
+        )
+        _label_cards(formset, order)
+        context.update(plan_form=fresh, formset=formset, **_check_context(plan, order, fresh))
+    else:
+        context["errors"] = [text for text, _anchor in _error_list(plan_form, formset)]
+    response = render(request, "genomforandeplan/_autosave_status.html", context)
+    response["X-Ramtid-Save"] = outcome
+    return response
 
 
 @login_required
@@ -407,33 +456,56 @@ def plan_add_item(request, pk: int):
 
 
 @login_required
-@require_POST
 def plan_complete(request, pk: int):
-    """ "Planen är klar": the page is saved and completed together, or neither (what blocks
-    completion is shown and nothing typed is lost: the page comes back as it was posted)."""
+    """'Markera planen som klar': a page that says what is frozen and sent, and a button that
+    does it. Only the explicit press completes the plan, against the version shown (someone
+    saving meanwhile means nothing is frozen)."""
     plan = _writable(request, pk)
-    plan_form, formset = _parse(request, plan, services.coverage(plan))
-    completed = False
-    with transaction.atomic():
-        if _save(request, plan, plan_form, formset):
-            completion = plan_form.completion()
-            if completion:
-                try:
-                    services.plan_complete(plan=plan, by=request.user, **completion)
-                except ValidationError as error:
-                    apply_service_errors(plan_form, error)  # the blockers, or a date in future
-                else:
-                    completed = True
-        if not completed:
-            transaction.set_rollback(True)
-    if completed:
-        messages.success(
-            request,
-            _("Planen är klar och godkänd av brukaren. Handläggaren kan nu granska den."),
-        )
+    if not PlanState.of(plan).can_complete:
+        messages.info(request, _("Planen är redan klar och väntar på handläggarens granskning."))
         return redirect("plan_detail", pk=plan.pk)
-    plan.refresh_from_db()
-    return _render_edit(request, plan, plan_form, formset)
+    errors = []
+    if request.method == "POST":
+        form = CompleteForm(request.POST)
+        if form.is_valid():
+            try:
+                version = services.plan_complete(
+                    plan=plan, by=request.user, version=form.cleaned_data["version"]
+                )
+            except ValidationError as error:
+                plan.refresh_from_db()
+                if not PlanState.of(plan).can_complete:  # a second press of the same button
+                    messages.info(request, _("Planen är redan klar och väntar på handläggarens "
+                                             "granskning."))  # fmt: skip
+                    return redirect("plan_detail", pk=plan.pk)
+                errors = error.messages
+            else:
+                messages.success(
+                    request,
+                    _("Version %(n)s av planen är klar och godkänd av brukaren. Handläggaren kan "
+                      "nu granska den.") % {"n": version.number},
+                )  # fmt: skip
+                return redirect("plan_detail", pk=plan.pk)
+        else:
+            errors = [_("Sidan var inte komplett. Gå tillbaka till planen och försök igen.")]
+    order = services.current_order(plan)
+    blockers = services.completion_blockers(plan, order)
+    _log(request, plan, _("Genomförandeplanen (klarmarkering)"))
+    return render(
+        request,
+        "genomforandeplan/plan_complete.html",
+        {
+            "plan": plan,
+            "client": plan.client,
+            "order": order,
+            "crumbs": _plan_crumbs(plan) if plan.versions.exists() else _client_crumbs(plan.client),
+            "number": plan.versions.count() + 1,
+            "items": plan.items.select_related("intervention_type"),
+            "blockers": blockers,
+            "errors": errors,
+            "form": CompleteForm(initial={"version": plan.version}),
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------

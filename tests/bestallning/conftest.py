@@ -4,12 +4,14 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from bestallning import services
 from ramtid.models import InterventionType, LifeArea
 from ramtid.services import catalogue_copy_defaults
 
-TODAY = datetime.date.today()
+# The app's today: Stockholm's date, which differs from the machine's (UTC) around midnight.
+TODAY = timezone.localdate()
 
 
 def catalogue(municipality) -> dict[str, InterventionType]:

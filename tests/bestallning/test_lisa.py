@@ -9,11 +9,12 @@ from django.http import Http404
 from django.urls import reverse
 from pypdf import PdfReader
 
-from bestallning import examples, rules, selectors
+from bestallning import examples, ordered_time, selectors
 from bestallning.choices import OrderStatus
 from bestallning.models import Order
 from bestallning.pdf import order_pdf_response
 from ramtid.choices import AccessAction, Role
+from ramtid.formatting import hhmm
 from ramtid.models import AccessLog
 from tests.factories import (
     MunicipalityFactory,
@@ -134,12 +135,12 @@ def lisa(lindgarden) -> Order:
 
 def test_lisa_is_sent_with_bilaga_4s_total_and_no_quality_warnings(lisa):
     order = selectors.order_with_interventions(Order.objects.filter(pk=lisa.pk)).get()
-    rows, basis = selectors.order_time_basis(order)
+    time = ordered_time.order_time(order)
 
     assert order.status == OrderStatus.SENT
-    assert basis.total == 3096
-    assert rules.hhmm(basis.total) == "51:36"
-    assert all(minutes is not None for _item, minutes in rows)
+    assert time.total == 3096
+    assert hhmm(time.total) == "51:36"
+    assert all(minutes is not None for _item, minutes in time.rows)
     assert order.quality_warnings == []
     assert order.client.personal_number == examples.LISA_PERSONAL_NUMBER
     assert order.client.personal_number.startswith("1938")
@@ -156,7 +157,7 @@ def test_lisa_works_in_any_municipality_with_its_own_catalogue(db):
 
     kinds = {item.intervention_type.municipality_id for item in order.interventions.all()}
     assert kinds == {municipality.pk}
-    assert selectors.order_time_basis(order)[1].total == 3096
+    assert ordered_time.order_time(order).total == 3096
     assert municipality.intervention_types.count() > len(examples.INTERVENTIONS)
 
 

@@ -1,107 +1,17 @@
-"""The time basis, frequency wording and order-quality rules: pure functions, no database."""
+"""Frequencies (validation and wording), the check against the decision, what sending
+requires, and order diffs: pure functions, no database.
 
-from decimal import Decimal
-from fractions import Fraction
+Ordered time is tested in test_ordered_time.py, the order-quality lint in test_quality.py.
+"""
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from bestallning import rules
 from bestallning.choices import Period
 
-JARFALLA = rules.MonthConversion(Decimal("30.440"), Decimal("4.350"))
-
 
 def _frequency(period, occasions=1, minutes=30, weekdays=rules.ALL_WEEKDAYS, n=1, double=False):
     return rules.Frequency(Period(period), occasions, minutes, frozenset(weekdays), n, double)
-
-
-def test_per_day_on_every_day_uses_days_per_month():
-    # Lisa's morning care package: 0.2 h (12 min) a day, all days.
-    frequency = _frequency("per_day", minutes=12)
-    assert rules.exact_minutes_per_month(frequency, JARFALLA) == Fraction("365.28")
-    assert rules.time_basis([frequency], JARFALLA).parts == (365,)
-
-
-def test_per_day_on_chosen_weekdays_is_prorated():
-    weekdays = _frequency("per_day", minutes=14, weekdays={1, 2, 3, 4, 5})
-    assert rules.exact_minutes_per_month(weekdays, JARFALLA) == Fraction(14 * 5, 7) * Fraction(
-        "30.44"
-    )
-
-
-def test_per_week_and_every_n_weeks_use_weeks_per_month():
-    shower = _frequency("per_week", occasions=2, minutes=30)
-    cleaning = _frequency("every_n_weeks", minutes=120, n=3)
-    assert rules.exact_minutes_per_month(shower, JARFALLA) == Fraction("261")
-    assert rules.exact_minutes_per_month(cleaning, JARFALLA) == Fraction("174")
-
-
-def test_double_staffing_counts_the_time_twice_and_is_shown_apart():
-    lift = _frequency("per_day", occasions=2, minutes=15, double=True)
-    basis = rules.time_basis([lift, _frequency("per_week")], JARFALLA)
-    assert basis.parts[0] == round(2 * 2 * 15 * 30.44)
-    assert basis.double_staffing_minutes == round(2 * 15 * 30.44)
-
-
-@pytest.mark.parametrize(
-    ("minutes", "text"), [(3096, "51:36"), (0, "00:00"), (59, "00:59"), (6000, "100:00"),
-                          (-90, "-01:30")]
-)  # fmt: skip
-def test_hhmm(minutes, text):
-    assert rules.hhmm(minutes) == text
-
-
-frequencies = st.builds(
-    rules.Frequency,
-    period=st.sampled_from(list(Period)),
-    occasions=st.integers(1, 24),
-    minutes=st.integers(1, 600),
-    weekdays=st.frozensets(st.integers(1, 7), min_size=1),
-    every_n_weeks=st.integers(2, 52),
-    double_staffing=st.booleans(),
-)
-months = st.builds(
-    rules.MonthConversion,
-    days_per_month=st.decimals(min_value=28, max_value=31, places=3),
-    weeks_per_month=st.decimals(min_value=4, max_value=5, places=3),
-)
-
-
-@given(st.lists(frequencies, max_size=30), months)
-def test_total_is_the_sum_of_its_parts_and_each_part_is_rounded_once(items, month):
-    basis = rules.time_basis(items, month)
-    assert basis.total == sum(basis.parts)
-    for item, part in zip(items, basis.parts, strict=True):
-        assert abs(part - rules.exact_minutes_per_month(item, month)) <= Fraction(1, 2)
-
-
-@given(st.lists(frequencies, min_size=1, max_size=30), months)
-def test_hhmm_of_the_total_equals_the_sum_of_the_shown_parts_no_drift(items, month):
-    def minutes_of(text):
-        hours, minutes = text.split(":")
-        return int(hours) * 60 + int(minutes)
-
-    basis = rules.time_basis(items, month)
-    assert minutes_of(rules.hhmm(basis.total)) == sum(
-        minutes_of(rules.hhmm(p)) for p in basis.parts
-    )
-
-
-@given(frequencies, months)
-def test_conversions_per_day_week_and_every_n_weeks(frequency, month):
-    exact = rules.exact_minutes_per_month(frequency, month)
-    staff_minutes = (
-        frequency.minutes * frequency.occasions * (2 if frequency.double_staffing else 1)
-    )
-    if frequency.period == Period.PER_DAY:
-        expected = staff_minutes * Fraction(month.days_per_month) * len(frequency.weekdays) / 7
-    elif frequency.period == Period.PER_WEEK:
-        expected = staff_minutes * Fraction(month.weeks_per_month)
-    else:
-        expected = staff_minutes * Fraction(month.weeks_per_month) / frequency.every_n_weeks
-    assert exact == expected
 
 
 @pytest.mark.parametrize(
@@ -124,40 +34,6 @@ def test_conversions_per_day_week_and_every_n_weeks(frequency, month):
 def test_frequency_wording_follows_bilaga_4(frequency, occasions, time):
     assert rules.occasion_text(frequency) == occasions
     assert rules.time_text(frequency) == time
-
-
-@pytest.mark.parametrize(
-    ("text", "kinds"),
-    [
-        ("Hjälp med frukost kl. 8 och dusch 19.30", {rules.CLOCK_TIME, rules.TIME_OF_DAY}),
-        ("kväll, tillsyn, hjälpa till med kvällsmål", {rules.TIME_OF_DAY}),
-        ("Först hjälp upp ur sängen, sedan frukost, därefter medicin", {rules.STEP_BY_STEP,
-                                                                       rules.TIME_OF_DAY}),
-        ("1. Väck Lisa\n2. Hjälp med dusch\n3. Bädda", {rules.STEP_BY_STEP}),
-        ("Kontaktperson för planering är dottern Linnéa. Lisa har katt och är storrökare.", set()),
-        ("Omprövning - oförändrade insatser", set()),
-        ("Beviljat 0.2 timmar per dag enligt SoL 4 kap. 1 §", set()),
-    ],
-)  # fmt: skip
-def test_instruction_lint_finds_detail_steering(text, kinds):
-    warnings = rules.lint_instruction("order_text", "Beställningstexten", text)
-    assert {w.kind for w in warnings} == kinds
-    assert all(w.field == "order_text" and w.suggestion for w in warnings)
-    assert all("Beställningstexten" in w.message for w in warnings)
-
-
-def test_generic_goals_are_flagged_with_a_better_wording():
-    [warning] = rules.lint_goal("overall_goals-0", "Övergripande mål", "Skälig levnadsnivå")
-    assert warning.kind == rules.GENERIC_GOAL
-    assert "egna ord" in warning.suggestion
-    assert rules.lint_goal("g", "Mål", "Lisas mål är att känna sig tryggare hemma.") == []
-
-
-def test_a_missing_goal_is_a_warning_only_where_asked_for():
-    assert rules.lint_goal("g", "Målet för Tillsyn", "", required=True)[0].kind == (
-        rules.MISSING_GOAL
-    )
-    assert rules.lint_goal("g", "Övergripande mål", "") == []
 
 
 def test_diff_snapshots_names_added_removed_and_changed():
@@ -184,3 +60,86 @@ def test_diff_snapshots_names_added_removed_and_changed():
         changes
     )
     assert not any(what == "Beställningstext" for what, _, _ in changes)
+
+
+# ------------------------------------------------------------------------------- one frequency rule
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "errors"),
+    [
+        ({"period": "per_week", "occasions": 2}, {}),
+        ({"period": "per_week", "occasions": None}, {"occasions"}),
+        ({"period": "per_week", "occasions": None, "occasions_required": False}, set()),
+        ({"period": "per_week", "occasions": 25}, {"occasions"}),
+        ({"period": "every_n_weeks", "occasions": 1, "every_n_weeks": 1}, {"every_n_weeks"}),
+        ({"period": "every_n_weeks", "occasions": 1, "every_n_weeks": 2}, set()),
+        ({"period": "every_n_weeks", "occasions": 1, "every_n_weeks": 53}, {"every_n_weeks"}),
+        ({"period": "per_week", "occasions": 1, "every_n_weeks": 1}, set()),  # not used per week
+        ({"period": "per_day", "occasions": 1, "weekdays": []}, {"weekdays"}),
+        ({"period": "per_day", "occasions": 1, "weekdays": [8]}, {"weekdays"}),
+        ({"period": "per_week", "occasions": 1, "minutes": 0}, {"minutes"}),
+        ({"period": "yearly", "occasions": 1}, {"period"}),
+    ],
+)
+def test_one_frequency_rule(kwargs, errors):
+    """The same bounds for orders, plans, their forms and serializers (issue 7: the forms said
+    every_n_weeks ≥ 1, the services ≥ 2)."""
+    assert set(rules.frequency_errors(**kwargs)) == set(errors)
+
+
+# ------------------------------------------------------------------------------- the decision
+
+
+def test_decision_kind_follows_the_granted_categories():
+    assert rules.decision_kind({"personal_care"}) == "personal_care"
+    assert rules.decision_kind({"service"}) == "service"
+    assert rules.decision_kind({"service", "personal_care"}) == "personal_care_and_service"
+    assert rules.decision_kind(set()) == "personal_care"
+
+
+def test_granted_and_ordered_interventions_are_compared_both_ways():
+    granted = {1: "Duschhjälp", 2: "Promenad", 3: "Personlig hygien", 4: "Toalettbesök",
+               5: "På- och avklädning"}  # fmt: skip
+    ordered = [
+        rules.OrderedKind(1, "Duschhjälp"),
+        rules.OrderedKind(9, "Städning 2 rok"),
+        rules.OrderedKind(10, "Omvårdnadspaket morgon", (3, 4, 5)),  # its parts are granted
+    ]
+    assert rules.decision_mismatches(granted, ordered) == (["Promenad"], ["Städning 2 rok"])
+    assert rules.decision_mismatches({}, ordered) == ([], [])  # nothing listed: nothing to check
+
+
+def _facts(**overrides):
+    values = {"daily_visits": 0, "interventions": (("Duschhjälp", 2, True),),
+              "total_minutes": 261, "frame_minutes": 600}  # fmt: skip
+    values.update(overrides)
+    return rules.SendFacts(**values)
+
+
+def test_an_order_within_its_frame_may_be_sent():
+    assert rules.sending_blockers(_facts()) == []
+    assert rules.sending_blockers(_facts(total_minutes=600)) == []
+
+
+def test_an_order_above_its_decision_is_refused_naming_both_figures():
+    [blocker] = rules.sending_blockers(_facts(total_minutes=3654, frame_minutes=600))
+    assert "60:54 timmar/månad" in blocker and "beslutets 10:00 timmar/månad" in blocker
+    assert "enhetschefen" in blocker
+
+
+@pytest.mark.parametrize(
+    ("overrides", "words"),
+    [
+        ({"daily_visits": None}, "Antal besök per dag saknas"),
+        ({"interventions": ()}, "inga beställda insatser"),
+        ({"interventions": (("Duschhjälp", None, True),)}, "saknar fast frekvens"),
+        ({"interventions": (("Duschhjälp", 2, False),)}, "saknar livsområde"),
+        ({"decision_withdrawn": True}, "återkallat"),
+        ({"decision_awaiting_manager": True}, "väntar på enhetschefens godkännande"),
+        ({"decision_rejected_by_manager": True}, "inte godkänt"),
+    ],
+)
+def test_each_thing_that_blocks_sending_is_said(overrides, words):
+    [blocker] = rules.sending_blockers(_facts(**overrides))
+    assert words in blocker

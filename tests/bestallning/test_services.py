@@ -185,7 +185,7 @@ def test_an_order_without_daily_visits_or_a_fixed_frequency_cannot_be_sent(world
     order = make_order(world, daily_visits=None, rows=[row(kinds["Städning 2 rok"],
                                                             occasions=None)])  # fmt: skip
     blockers = services.sending_blockers(order)
-    assert any("Antal dagliga besök saknas" in b for b in blockers)
+    assert any("Antal besök per dag saknas" in b for b in blockers)
     assert any("Städning 2 rok saknar fast frekvens" in b for b in blockers)
     with pytest.raises(ValidationError):
         services.order_send(order=order, by=world.officer)

@@ -31,8 +31,21 @@ def participation(**overrides) -> dict:
     }
 
 
+def approval(**overrides) -> dict:
+    return {
+        "client_approved_on": TODAY,
+        "client_approval_how": "Muntligt, i hemmet, med dottern närvarande.",
+        **overrides,
+    }
+
+
 def plan_fields(plan, **overrides) -> dict:
-    return {**participation(), "planned_daily_visits": plan.planned_daily_visits, **overrides}
+    return {
+        **participation(),
+        **approval(),
+        "planned_daily_visits": plan.planned_daily_visits,
+        **overrides,
+    }
 
 
 def items_of(plan) -> list[services.PlanItemInput]:
@@ -70,4 +83,13 @@ def plan(world, order):
     return services.plan_start(order=order, by=world.contact_person)
 
 
-__all__ = ["TODAY", "catalogue", "complete", "executed_order", "items_of", "plan_fields", "row"]
+__all__ = [
+    "TODAY",
+    "approval",
+    "catalogue",
+    "complete",
+    "executed_order",
+    "items_of",
+    "plan_fields",
+    "row",
+]

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from bestallning import services as order_services
 from genomforandeplan import selectors, services
@@ -167,7 +168,7 @@ def test_a_new_order_marks_the_plan_for_revision_and_the_check_uses_it(world, or
     assert not services.needs_revision(plan)
     kinds = catalogue(world.municipality)
     change = order_services.order_change_create(
-        order=order, by=world.officer, valid_from=TODAY + datetime.timedelta(days=2)
+        order=order, by=world.officer, valid_from=TODAY - datetime.timedelta(days=1)
     )
     change = order_services.order_save_draft(
         order=change, by=world.officer, version=change.version, fields={"daily_visits": 0},
@@ -298,4 +299,130 @@ def test_the_pdf_of_a_draft_plan_says_it_is_a_draft_and_the_client_sees_the_head
     assert (
         world.login(world.other_coordinator).get(reverse("plan_pdf", args=[plan.pk])).status_code
         == 404
+    )
+
+
+# ------------------------------------------------------------------------------- issue 7
+
+
+def test_a_care_package_written_out_in_the_plan_covers_the_order(world):
+    """Fault 6: the parts of "Omvårdnadspaket morgon" written out one by one cover the package;
+    they are not "inte beställt", and the package is not "saknas"."""
+    kinds = catalogue(world.municipality)
+    parts = [kinds["Personlig hygien"], kinds["På- och avklädning"], kinds["Toalettbesök"]]
+    package = row(
+        kinds["Omvårdnadspaket morgon"],
+        period="per_day",
+        occasions=1,
+        weekdays=list(range(1, 8)),
+        care_package_contents=parts,
+    )
+    order = executed_order(world, rows=[package], daily_visits=1)
+    plan = services.plan_start(order=order, by=world.contact_person)
+    written_out = [
+        services.PlanItemInput(intervention_type=kind, period="per_day", occasions=1)
+        for kind in parts
+    ]
+    plan = services.plan_save(
+        plan=plan,
+        by=world.contact_person,
+        version=plan.version,
+        fields=plan_fields(plan),
+        items=written_out,
+    )
+    assert services.coverage(plan) == []
+    # Leave one part out: that part, in its package, is what is missing.
+    plan = services.plan_save(
+        plan=plan,
+        by=world.contact_person,
+        version=plan.version,
+        fields=plan_fields(plan),
+        items=written_out[:2],
+    )
+    assert [gap.message for gap in services.coverage(plan)] == [
+        "Saknas i planen: Toalettbesök (ingår i Omvårdnadspaket morgon)"
+    ]
+
+
+def test_the_deadline_is_measured_on_the_day_the_client_approved(world):
+    """Fault 9: the client approved on time; the contact person recorded it two days later."""
+    order = executed_order(world, executed_on=TODAY - datetime.timedelta(days=15))
+    plan = services.plan_start(order=order, by=world.contact_person)
+    approved_on = TODAY - datetime.timedelta(days=2)  # the deadline was yesterday
+    version = complete(world, plan, approved_on=approved_on)
+    assert version.client_approved_on == approved_on
+    assert timezone.localdate(version.created_at) == TODAY  # the server's time stays beside it
+    deadline = selectors.order_plan_deadline(order)
+    assert (deadline.status, deadline.due) == (
+        DeadlineStatus.ON_TIME,
+        TODAY - datetime.timedelta(days=1),
+    )
+    deadlines = selectors.order_plan_deadlines([order])
+    assert deadlines[order.pk].status == DeadlineStatus.ON_TIME
+
+
+@pytest.mark.parametrize(
+    ("approved_on", "words"),
+    [
+        (TODAY + datetime.timedelta(days=1), "framtiden"),
+        (TODAY - datetime.timedelta(days=10), "då beställningen började gälla"),
+    ],
+)
+def test_an_approval_date_that_cannot_be_true_is_refused(world, approved_on, words):
+    order = executed_order(world, executed_on=TODAY - datetime.timedelta(days=3))
+    plan = services.plan_start(order=order, by=world.contact_person)
+    plan = services.plan_save(
+        plan=plan,
+        by=world.contact_person,
+        version=plan.version,
+        fields=plan_fields(plan, client_approved_on=None),
+        items=items_of(plan),
+    )
+    with pytest.raises(ValidationError) as error:
+        services.plan_complete(
+            plan=plan,
+            by=world.contact_person,
+            client_approved_on=approved_on,
+            client_approval_how="Muntligt",
+        )
+    assert any(words in message for message in error.value.messages)
+    assert not PlanVersion.objects.exists()
+
+
+def test_completing_against_a_version_someone_else_has_saved_over_freezes_nothing(world, plan):
+    plan = services.plan_save(
+        plan=plan,
+        by=world.contact_person,
+        version=plan.version,
+        fields=plan_fields(plan),
+        items=items_of(plan),
+    )
+    seen = plan.version
+    services.plan_save(
+        plan=plan,
+        by=world.coordinator,
+        version=seen,
+        fields=plan_fields(plan, my_goal="Ändrat på kontoret"),
+        items=items_of(plan),
+    )
+    with pytest.raises(services.StaleVersion):
+        services.plan_complete(plan=plan, by=world.contact_person, version=seen)
+    assert not PlanVersion.objects.exists()
+
+
+def test_reopening_a_completed_plan_asks_for_the_clients_approval_again(world, plan):
+    complete(world, plan)
+    plan.refresh_from_db()
+    assert plan.client_approved_on == TODAY
+    plan = services.plan_save(
+        plan=plan,
+        by=world.contact_person,
+        version=plan.version,
+        fields={"my_goal": "Nytt mål"},
+        items=items_of(plan),
+    )
+    assert (plan.status, plan.client_approved_on, plan.client_approval_how) == (
+        PlanStatus.DRAFT,
+        None,
+        "",
     )

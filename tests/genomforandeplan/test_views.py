@@ -18,7 +18,7 @@ from genomforandeplan.models import ContactAssignment, ImplementationPlan, PlanV
 from ramtid.choices import Role
 from tests.bestallning.conftest import catalogue, make_decision, make_order
 from tests.factories import ClientFactory, UserFactory, member
-from tests.genomforandeplan.conftest import TODAY, complete, executed_order
+from tests.genomforandeplan.conftest import TODAY, complete, executed_order, items_of, plan_fields
 
 # ------------------------------------------------------------------------------- helpers
 
@@ -190,31 +190,43 @@ def test_the_plan_from_start_to_approval_and_back(world, order, kinds):
     page = text_of(contact.get(reverse("plan_edit", args=[plan.pk])))
     assert "Finns i planen men är inte beställt: Toalettbesök" in page
 
-    # Completing without participation: the blockers in Swedish, nothing saved.
+    # "Markera planen som klar" saves the page and asks for confirmation; without
+    # participation the confirmation page lists what blocks it and offers no button.
     plan.refresh_from_db()
-    version_before = plan.version
-    data = page_data(plan, my_goal="Ändrat men inte sparat", **APPROVAL)
-    response = contact.post(reverse("plan_complete", args=[plan.pk]), data)
+    data = page_data(plan, my_goal="Sparat på vägen till bekräftelsen", complete="1", **APPROVAL)
+    response = contact.post(reverse("plan_edit", args=[plan.pk]), data)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("plan_complete", args=[plan.pk])
+    plan.refresh_from_db()
+    assert plan.my_goal == "Sparat på vägen till bekräftelsen"
+    confirm = contact.get(response["Location"])
+    assert "Delaktighet saknas" in text_of(confirm)
+    assert "Ja, frys version" not in text_of(confirm)
+    response = contact.post(reverse("plan_complete", args=[plan.pk]), {"version": plan.version})
     assert response.status_code == 200
     assert "Delaktighet saknas" in text_of(response)
     plan.refresh_from_db()
-    assert (plan.status, plan.version, plan.my_goal) == (
-        PlanStatus.DRAFT,
-        version_before,
-        "Jag vill klara mig hemma.",
-    )
+    assert plan.status == PlanStatus.DRAFT
     assert not PlanVersion.objects.exists()
 
-    # With participation, a reason for the gap, the checklist and the approval: ready.
-    plan.refresh_from_db()
+    # With participation, a reason for the gap, the checklist and the approval: the
+    # confirmation names the version and where it goes, and only its button completes.
     data = page_data(
         plan,
+        complete="1",
         **PARTICIPATION,
         **APPROVAL,
         **{f"reason_extra-{kinds['Toalettbesök'].pk}": "Brukaren vill ha hjälp på natten."},
         **{f"step_{CHECKLIST_STEPS[0][0]}": "on"},
     )
-    response = contact.post(reverse("plan_complete", args=[plan.pk]), data)
+    response = contact.post(reverse("plan_edit", args=[plan.pk]), data)
+    assert response.status_code == 302, response.context and response.context["error_list"]
+    confirm = text_of(contact.get(reverse("plan_complete", args=[plan.pk])))
+    assert "Ja, frys version 1 och skicka till handläggaren" in confirm
+    assert world.unit.name in confirm
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DRAFT  # saved, not completed
+    response = contact.post(reverse("plan_complete", args=[plan.pk]), {"version": plan.version})
     assert response.status_code == 302, text_of(response)[:2000]
     plan.refresh_from_db()
     assert plan.status == PlanStatus.READY
@@ -238,11 +250,14 @@ def test_the_plan_from_start_to_approval_and_back(world, order, kinds):
     plan.refresh_from_db()
     assert plan.status == PlanStatus.RETURNED
 
-    # The provider sees the comment on the worklist and revises.
+    # The provider sees the comment on the worklist and revises; the client approves again.
     start = text_of(contact.get(reverse("start")))
     assert "Duschen ska vara på morgonen enligt beslutet." in start
+    plan.refresh_from_db()
     data = page_data(plan, my_goal="Jag vill duscha på morgonen.", **APPROVAL)
-    response = contact.post(reverse("plan_complete", args=[plan.pk]), data)
+    assert contact.post(reverse("plan_edit", args=[plan.pk]), data).status_code == 302
+    plan.refresh_from_db()
+    response = contact.post(reverse("plan_complete", args=[plan.pk]), {"version": plan.version})
     assert response.status_code == 302, text_of(response)[:2000]
     plan.refresh_from_db()
     assert plan.status == PlanStatus.READY
@@ -258,10 +273,10 @@ def test_the_plan_from_start_to_approval_and_back(world, order, kinds):
     assert "Version 1" in detail and "Version 2" in detail
     assert "Godkänd" in detail and "Återsänd" in detail
     version = officer.get(reverse("plan_version", args=[plan.pk, 1]))
-    assert "Jag vill klara mig hemma." in text_of(version)
+    assert "Sparat på vägen till bekräftelsen" in text_of(version)
     diff = text_of(officer.get(reverse("plan_compare", args=[plan.pk]), {"a": 1, "b": 2}))
     assert "Hela planen – Mitt mål" in diff
-    assert "Jag vill klara mig hemma." in diff and "Jag vill duscha på morgonen." in diff
+    assert "Sparat på vägen till bekräftelsen" in diff and "Jag vill duscha på morgonen." in diff
 
 
 def _items(data: dict) -> list[dict]:
@@ -390,7 +405,10 @@ def test_writes_are_posts(world, order):
     http = world.login(world.contact_person)
     assert http.get(reverse("plan_start", args=[order.pk])).status_code == 405
     plan = services.plan_start(order=order, by=world.contact_person)
-    assert http.get(reverse("plan_complete", args=[plan.pk])).status_code == 405
+    # The completion's GET is its confirmation page: it completes nothing.
+    assert http.get(reverse("plan_complete", args=[plan.pk])).status_code == 200
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DRAFT and not plan.versions.exists()
     assert http.get(reverse("plan_autosave", args=[plan.pk])).status_code == 405
 
 
@@ -419,3 +437,84 @@ def test_start_page_queries_do_not_grow_with_the_number_of_plans(world, user):
     for index in range(1, 5):
         add_client(index)
     assert _start_page_queries(http) == few
+
+
+# ------------------------------------------------------------------------------- issue 7
+
+
+def test_spara_saves_how_and_when_the_client_approved(world, order):
+    """Fault 4: every field on the page is saved by "Spara" and by autosave."""
+    plan = services.plan_start(order=order, by=world.contact_person)
+    contact = world.login(world.contact_person)
+    data = page_data(plan, client_approved_on=TODAY.isoformat(),
+                     client_approval_how="Med sin underskrift")  # fmt: skip
+    assert contact.post(reverse("plan_edit", args=[plan.pk]), data).status_code == 302
+    plan.refresh_from_db()
+    assert (plan.client_approved_on, plan.client_approval_how) == (TODAY, "Med sin underskrift")
+    data = page_data(plan, client_approval_how="Muntligt, i hemmet")
+    contact.post(reverse("plan_autosave", args=[plan.pk]), data, headers={"HX-Request": "true"})
+    plan.refresh_from_db()
+    assert plan.client_approval_how == "Muntligt, i hemmet"
+    page = contact.get(reverse("plan_edit", args=[plan.pk]))
+    assert page.context["plan_form"]["client_approval_how"].value() == "Muntligt, i hemmet"
+
+
+def _label_of(html: str, field_id: str) -> str:
+    match = re.search(rf'<label for="{field_id}">(.*?)</label>', html, re.S)
+    assert match, field_id
+    return re.sub(r"<[^>]+>", "", match.group(1))
+
+
+def test_fields_are_labelled_by_what_they_are_needed_for(world, order, kinds):
+    """Fault 5: no field that completion requires says "(frivilligt)"."""
+    plan = services.plan_start(order=order, by=world.contact_person)
+    extra = services.PlanItemInput(intervention_type=kinds["Promenad"], period="per_week",
+                                   occasions=1)  # fmt: skip
+    plan = services.plan_save(plan=plan, by=world.contact_person, version=plan.version,
+                              fields={}, items=[*items_of(plan), extra])  # fmt: skip
+    html = world.login(world.contact_person).get(reverse("plan_edit", args=[plan.pk])).content
+    html = html.decode()
+    for field_id in ("id_client_approved_on", "id_client_approval_how", "id_client_influence",
+                     "id_deviation_reason", f"id_reason_extra-{kinds['Promenad'].pk}"):  # fmt: skip
+        label = _label_of(html, field_id)
+        assert "krävs för att slutföra" in label and "frivilligt" not in label, label
+    assert "frivilligt" not in _label_of(html, "id_items-0-occasions")
+    assert "frivilligt" in _label_of(html, "id_life_story")  # truly optional stays so
+
+
+def test_an_autosave_refreshes_the_check_and_the_blockers(world, order):
+    """Fault 3: the answer carries the check against the order and the blockers, out of band,
+    for the plan as just saved."""
+    plan = services.plan_start(order=order, by=world.contact_person)
+    contact = world.login(world.contact_person)
+    data = page_data(plan, **PARTICIPATION)
+    data["items-0-occasions"] = 1
+    response = contact.post(reverse("plan_autosave", args=[plan.pk]), data,
+                            headers={"HX-Request": "true"})  # fmt: skip
+    html = response.content.decode()
+    assert response["X-Ramtid-Save"] == "saved"
+    assert (
+        'id="section-coverage" aria-labelledby="section-coverage-title" hx-swap-oob="true"' in html
+    )
+    assert "Duschhjälp: planen säger en gång per vecka" in html
+    assert '<div id="complete-blockers" hx-swap-oob="true">' in html
+    assert "Delaktighet saknas" not in html
+    assert "Rätta planen eller skriv ett skäl" in html
+    # A stale version: nothing saved, and the answer says so and why.
+    response = contact.post(reverse("plan_autosave", args=[plan.pk]), data,
+                            headers={"HX-Request": "true"})  # fmt: skip
+    assert response["X-Ramtid-Save"] == "stale"
+    assert "någon annan har sparat planen" in text_of(response)
+
+
+def test_the_confirmation_is_pressed_once_however_often_it_is_clicked(world, order):
+    plan = services.plan_start(order=order, by=world.contact_person)
+    plan = services.plan_save(plan=plan, by=world.contact_person, version=plan.version,
+                              fields=plan_fields(plan), items=items_of(plan))  # fmt: skip
+    contact = world.login(world.contact_person)
+    url = reverse("plan_complete", args=[plan.pk])
+    first = contact.post(url, {"version": plan.version})
+    second = contact.post(url, {"version": plan.version})
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == reverse("plan_detail", args=[plan.pk])
+    assert PlanVersion.objects.filter(plan=plan).count() == 1
