@@ -2,10 +2,15 @@
 
 `python manage.py load_demo` runs this after ramtid.demo (settings.RAMTID_DEMO_LOADERS). Every
 order is in a believable place in its life relative to today: a draft, a sent order, a received
-one, executed ones, one superseded by a sent change with more time, an ended one, a decision
-above Stockholm's delegation of 136 h/month waiting for the unit manager (with its draft order),
-an open change-of-need report, quality warnings, double staffing, a client with protected
-identity, and Lisa of 004 Bilaga 4 (bestallning.examples), executed.
+one, executed ones (several started within the last weeks, so that their plans can be on time),
+one superseded by a sent change with more time, an ended one, a decision above each
+municipality's delegation (Järfälla 100, Stockholm 136 h/month) waiting for its unit manager with
+a draft order, an open change-of-need report, quality warnings, double staffing, a client with
+protected identity, Stockholm's own interventions (förflyttning, tillsyn nattetid, byte av
+inkontinensskydd), and Lisa of 004 Bilaga 4 (bestallning.examples), executed.
+
+Each decision grants the interventions its order orders (so the order is pre-filled with them
+and nothing is flagged as not granted), with its kind given, and hours that cover the order.
 
 Idempotent: each scenario belongs to one demo client, and is created only when that client has
 no decision yet (the natural key is the client, not the dates: those move with the day the demo
@@ -19,7 +24,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 import pghistory
 from django.db import connection, transaction
@@ -27,6 +32,7 @@ from django.utils import timezone
 
 from bestallning import examples, ordered_time, rules, services
 from bestallning.choices import (
+    DecisionKind,
     DecisionOutcome,
     FunctionLevel,
     NeedChangeDirection,
@@ -126,6 +132,25 @@ TOILET = Row(
     "{name}s mål är att klara toalettbesöken med så lite hjälp som möjligt.", C,
 )  # fmt: skip
 
+# Stockholm's own interventions (ramtid.demo.OWN_CATALOGUE): the needs 002 found missing from
+# plans or added to them. Night supervision is a need of its own, not detail steering (quality).
+TRANSFER = Row(
+    "Förflyttning", 4, "Att förflytta sig själv", DAY, 4, 10,
+    "{name} kan inte själv ta sig mellan säng, rullstol och toalett och behöver hjälp vid varje "
+    "förflyttning.",
+    "{name}s mål är att känna sig säker när hon eller han förflyttar sig.", C,
+)  # fmt: skip
+NIGHT_SUPERVISION = Row(
+    "Tillsyn nattetid", 10, None, DAY, 2, 10,
+    "{name} vaknar ofta, blir orolig och har fallit när hon eller han försökt gå upp ensam.",
+    "{name}s mål är att känna sig trygg och kunna sova hemma.", S,
+)  # fmt: skip
+INCONTINENCE = Row(
+    "Byte av inkontinensskydd", 5, "Att sköta toalettbehov", DAY, 3, 15,
+    "{name} har urininkontinens och klarar inte själv att byta skydd.",
+    "{name}s mål är att känna sig ren och torr.", C,
+)  # fmt: skip
+
 HOME_HELP = (SHOPPING, CLEANING, LAUNDRY)
 PERSONAL_CARE = (MORNING_CARE, SHOWER, SUPERVISION, SHOPPING, CLEANING)
 
@@ -141,6 +166,9 @@ class Scenario:
     rows: tuple[Row, ...]
     daily_visits: int
     daily_visits_description: str
+    # The decision's kind, as the order writes it ("Bifall Omvårdnad", 004 Bilaga 4); it grants
+    # the interventions of `rows`.
+    kind: DecisionKind
     order_text: str = ""
     goals: tuple[str, ...] = ("Leva ett värdigt liv och känna välbefinnande",)
     related: dict = field(default_factory=dict)
@@ -206,7 +234,7 @@ def _superseded_by_change(order, users, today):
     starts = today - datetime.timedelta(days=10)
     rows = (*HOME_HELP, MORNING_CARE, SUPERVISION)
     decision = _decision(
-        order.client, officer, starts, _minutes(rows, order.client.municipality),
+        order.client, officer, starts, rows, kind=BOTH,
         reasoning="Ökat behov av personlig omvårdnad och tillsyn efter rapport från utföraren.",
     )  # fmt: skip
     change = services.order_change_create(
@@ -234,43 +262,80 @@ JARFALLA_HOME_CARE = core_demo.JARFALLA_HOME_CARE
 LINDGARDEN, STRANDVAGEN = core_demo.LINDGARDEN, core_demo.STRANDVAGEN
 HOME_HELP_VISITS = "hjälp i hemmet."
 CARE_VISITS = "personlig omvårdnad, tillsyn och hjälp i hemmet."
+SERVICE, CARE = DecisionKind.SERVICE, DecisionKind.PERSONAL_CARE
+BOTH = DecisionKind.PERSONAL_CARE_AND_SERVICE
 
 SCENARIOS = (
     Scenario("Elsa Andersson", "handlaggare", LINDGARDEN, -120, PERSONAL_CARE, 3, CARE_VISITS,
-             order_text="Kontaktperson för planering är dottern Anna.", then=_execute()),
+             kind=BOTH, order_text="Kontaktperson för planering är dottern Anna.",
+             then=_execute()),
     Scenario("Gösta Karlsson", "handlaggare2", LINDGARDEN, -200, HOME_HELP, 0, "",
+             kind=SERVICE,
              order_text="Gösta har en god man som ska bjudas in till planeringen.",
              then=_superseded_by_change),
     Scenario("Margareta Nilsson", "handlaggare", JARFALLA_HOME_CARE, 3, HOME_HELP, 0, "",
+             kind=SERVICE,
              order_text="Ny brukare. Har en hund som ska vara instängd vid besöken.",
              then=_receive),
     # Written like the orders the inspection criticised (002): clock times and generic goals,
     # so that the stored quality warnings have something to show.
     Scenario("Sven Eriksson", "handlaggare2", LINDGARDEN, 7, (SHOPPING, SUPERVISION), 2,
-             "tillsyn och hjälp med mat på kvällen kl. 19.",
+             "tillsyn och hjälp med mat på kvällen kl. 19.", kind=BOTH,
              order_text="Ny brukare efter utskrivning från sjukhus.",
              goals=("Skälig levnadsnivå",)),
     Scenario("Ingrid Larsson", "handlaggare", JARFALLA_HOME_CARE, 14, HOME_HELP, 0, "",
-             send=False),
+             kind=SERVICE, send=False),
     Scenario("Karl-Erik Olsson", "handlaggare2", LINDGARDEN, -300, HOME_HELP, 0, "",
-             then=_end),
-    Scenario("Birgit Persson", "handlaggare", LINDGARDEN, -60, (*PERSONAL_CARE, TOILET), 4,
-             CARE_VISITS, then=_open_need_change),
-    Scenario("Maj-Britt Gustafsson", "handlaggare", JARFALLA_HOME_CARE, -90, HOME_HELP, 0, "",
+             kind=SERVICE, then=_end),
+    # Started twelve days ago: her plan (genomforandeplan.demo) was ready on time.
+    Scenario("Birgit Persson", "handlaggare", LINDGARDEN, -12, (*PERSONAL_CARE, TOILET), 4,
+             CARE_VISITS, kind=BOTH, then=_open_need_change),
+    Scenario("Maj-Britt Gustafsson", "handlaggare", JARFALLA_HOME_CARE, -16, HOME_HELP, 0, "",
+             kind=SERVICE, then=_execute()),
+    Scenario("Åke Lindberg", "handlaggare", JARFALLA_HOME_CARE, -9, (SHOWER, WALK, *HOME_HELP),
+             0, "", kind=BOTH, order_text="Hustrun Kerstin vill vara med vid planeringen.",
              then=_execute()),
+    # Above Järfälla's delegation (100 h/month): two staff at the morning and evening care after
+    # a hip fracture. The decision waits for `chef`; the order stays a draft until she approves.
+    Scenario("Stig Hedlund", "handlaggare", LINDGARDEN, 4,
+             (replace(MORNING_CARE, minutes=45, double_staffing=True, level=SEVERE),
+              replace(EVENING_CARE, minutes=40, double_staffing=True, level=SEVERE),
+              replace(TOILET, occasions=4, level=SEVERE),
+              SUPERVISION, SHOWER, *HOME_HELP),
+             5, "personlig omvårdnad med två personal, tillsyn och toalettbesök.", kind=BOTH,
+             order_text="Utskriven från sjukhus efter en höftfraktur. Två personal behövs vid "
+             "förflyttning enligt arbetsterapeutens bedömning.", send=False),
     Scenario("Olof Ekman", "handlaggare2.ostermalm", STRANDVAGEN, -45, PERSONAL_CARE, 3,
-             CARE_VISITS, order_text="Kontaktperson för planering är dottern Cecilia.",
-             then=_execute()),
+             CARE_VISITS, kind=BOTH,
+             order_text="Kontaktperson för planering är dottern Cecilia.", then=_execute()),
+    # Stockholm's own interventions (förflyttning, tillsyn nattetid, byte av inkontinensskydd).
+    Scenario("Nils Bergström", "handlaggare2.ostermalm", STRANDVAGEN, -12,
+             (MORNING_CARE, EVENING_CARE, TRANSFER, NIGHT_SUPERVISION, INCONTINENCE), 6,
+             "personlig omvårdnad, förflyttning, byte av inkontinensskydd och tillsyn nattetid.",
+             kind=CARE, order_text="Nils har en god man, Jan Hellström, som ska bjudas in till "
+             "planeringen.", then=_execute()),
+    Scenario("Britt-Marie Lundqvist", "handlaggare.ostermalm", STRANDVAGEN, -16,
+             (replace(TRANSFER, occasions=2), replace(NIGHT_SUPERVISION, occasions=1), SHOWER,
+              *HOME_HELP),
+             3, "förflyttning och tillsyn nattetid.", kind=BOTH, then=_execute()),
+    Scenario("Karin Engström", "handlaggare2.ostermalm", STRANDVAGEN, -50,
+             (MORNING_CARE, replace(INCONTINENCE, occasions=2), SHOPPING, CLEANING), 2,
+             "personlig omvårdnad och byte av inkontinensskydd.", kind=BOTH, then=_execute()),
+    Scenario("Folke Holm", "handlaggare.ostermalm", STRANDVAGEN, -30,
+             (replace(TRANSFER, occasions=2), WALK, *HOME_HELP), 2,
+             "förflyttning och hjälp i hemmet.", kind=BOTH, then=_execute()),
     # Above Stockholm's delegation (136 h/month): double staffing at the morning care and
-    # six visits a day. The decision waits for the unit manager; the order stays a draft.
+    # transfers, and six visits a day. The decision waits for the unit manager; the order stays
+    # a draft.
     Scenario("Astrid Wallin", "handlaggare.ostermalm", STRANDVAGEN, 5,
              (replace(MORNING_CARE, minutes=60, double_staffing=True, level=SEVERE),
               replace(EVENING_CARE, minutes=45, double_staffing=True, level=SEVERE),
+              replace(TRANSFER, occasions=2, double_staffing=True, level=SEVERE),
               replace(TOILET, occasions=5, level=SEVERE),
               replace(SUPERVISION, occasions=4, minutes=15),
               SHOWER, *HOME_HELP),
              6, "personlig omvårdnad med två personal vid förflyttning, tillsyn och "
-             "toalettbesök.", send=False),
+             "toalettbesök.", kind=BOTH, send=False),
 )  # fmt: skip
 
 
@@ -318,7 +383,7 @@ def _build(scenario: Scenario, client: Client, users: dict[str, User], today) ->
     officer = users[scenario.officer]
     provider = Provider.objects.get(municipality=client.municipality, name=scenario.provider)
     starts = today + datetime.timedelta(days=scenario.starts)
-    decision = _decision(client, officer, starts, _minutes(scenario.rows, client.municipality))
+    decision = _decision(client, officer, starts, scenario.rows, kind=scenario.kind)
     order = services.order_create(decision=decision, by=officer, provider=provider,
                                   valid_from=starts)  # fmt: skip
     name = client.first_name
@@ -345,19 +410,31 @@ def _build(scenario: Scenario, client: Client, users: dict[str, User], today) ->
 
 
 def _decision(
-    client: Client, officer: User, starts: datetime.date, minutes: int, *, reasoning: str = ""
+    client: Client,
+    officer: User,
+    starts: datetime.date,
+    rows: tuple[Row, ...],
+    *,
+    kind: DecisionKind,
+    reasoning: str = "",
 ) -> Decision:
+    """A grant of the rows' interventions (which pre-fill the order), with the hours they take:
+    the order fits its decision's frame exactly (rounded up to the hundredth of an hour)."""
     today = timezone.localdate()
+    minutes = _minutes(rows, client.municipality)
+    catalogue = InterventionType.objects.filter(municipality=client.municipality)
     return services.decision_create(
         client=client,
         by=officer,
         outcome=DecisionOutcome.GRANTED,
+        kind=kind,
         decided_on=min(starts - datetime.timedelta(days=3), today - datetime.timedelta(days=1)),
         valid_from=starts,
-        hours_per_month=(Decimal(minutes) / 60).quantize(Decimal("0.01")),
+        hours_per_month=(Decimal(minutes) / 60).quantize(Decimal("0.01"), rounding=ROUND_CEILING),
         reasoning=reasoning
         or f"{client.first_name} behöver stöd i vardagen för att kunna bo kvar hemma.",
         purpose_and_goal="Att kunna bo kvar hemma under trygga förhållanden.",
+        granted_interventions=list(catalogue.filter(name__in={row.name for row in rows})),
     )
 
 

@@ -31,7 +31,13 @@ from decimal import Decimal
 from django.db import transaction
 
 from bestallning import services
-from bestallning.choices import DecisionOutcome, FunctionLevel, Period, SupportOrientation
+from bestallning.choices import (
+    DecisionKind,
+    DecisionOutcome,
+    FunctionLevel,
+    Period,
+    SupportOrientation,
+)
 from bestallning.models import Order
 from bestallning.services import InterventionInput
 from ramtid import services as core_services
@@ -211,6 +217,9 @@ def build_lisa(*, officer: User, provider: Provider, unit: OrderingUnit) -> Orde
         client=client,
         by=officer,
         outcome=DecisionOutcome.GRANTED,
+        # "Beslut: Bifall Omvårdnad SoL 4kap.1§": Bilaga 4 names the decision by its care,
+        # though it grants service interventions too (the kind derived from them would differ).
+        kind=DecisionKind.PERSONAL_CARE,
         legal_basis="SoL 4 kap. 1 §",
         decided_on=DECIDED_ON,
         valid_from=VALID_FROM,

@@ -1,18 +1,27 @@
 """The demo's contact persons and implementation plans, for the orders bestallning.demo loads.
 
 `python manage.py load_demo` runs this after bestallning.demo (settings.RAMTID_DEMO_LOADERS).
-Each executed order is in one place in the plan's life:
+Each executed order is in one place in the plan's life (on time or late by the day the client
+approved the plan, against the deadline of 14 days in Järfälla and 15 in Stockholm):
 
-    Elsa Andersson      ready, waiting for the officer; late (ready today, started months ago)
-    Birgit Persson      returned by the officer with a comment
-    Lisa Jakobsson      approved, in her own words (004 Bilaga 4), followed up once
-    Maj-Britt Gustafsson  approved, then a sent change of her order: the plan needs revision
+    Åke Lindberg        approved; on time (approved yesterday, started a week before)
+    Birgit Persson      returned by the officer with a comment; on time
+    Maj-Britt Gustafsson  approved on time, then a sent change of her order: needs revision
+    Nils Bergström      approved; on time (Stockholm's own interventions, with his god man)
+    Britt-Marie Lundqvist  ready, waiting for the officer; on time
+    Lisa Jakobsson      approved, in her own words (004 Bilaga 4), on time in 2022; followed up
+    Elsa Andersson      ready, waiting for the officer; late (approved yesterday, months after
+                        the start)
+    Karin Engström      approved; late (a month after the deadline)
     Gösta Karlsson      a draft against the change that superseded his order (bestallning.demo)
     Margareta Nilsson   a contact person, no plan yet (received, not yet started)
-    Olof Ekman          no contact person and no plan: the plan is missing
+    Folke Holm          a contact person, but no plan a month after the start: missing
+    Olof Ekman          no contact person and no plan: missing
 
-A version is stamped with the moment it is made, and the database refuses to change it, so
-every plan completed here is ready today: against orders that started weeks ago, that is late.
+A version is stamped with the moment it is made (the database refuses to change it), so every
+plan completed here is recorded today. The contact person enters the day the client approved
+it, often a day or two before she records it (004 §3.2.8), and the deadline is measured on that
+day. Lisa's, whose order is from 2022, was approved then and is recorded only now.
 
 Gösta's order is superseded by bestallning.demo before this loader runs, and a plan is only
 started against an order in force, so the plan that needs revision is Maj-Britt's: it is
@@ -140,6 +149,28 @@ WORDS: dict[str, tuple[str, str, str, str, str]] = {
         "Hemtjänstpersonalen.",
         "Jag vill klara toalettbesöken med så lite hjälp som möjligt.",
     ),
+    # Stockholm's own interventions (ramtid.demo.OWN_CATALOGUE).
+    "Förflyttning": (
+        "Jag håller i mig och hjälper till när jag ska resa mig.",
+        "Att ta mig mellan sängen, rullstolen och toaletten.",
+        "Varje gång jag behöver flytta mig, med den lyft som arbetsterapeuten har ordnat.",
+        "Hemtjänstpersonalen, helst samma personer som jag känner.",
+        "Jag vill känna mig säker när jag flyttar mig.",
+    ),
+    "Tillsyn nattetid": (
+        "Jag trycker på larmet om jag kan.",
+        "Jag blir orolig när jag vaknar, och jag har ramlat när jag försökt gå upp själv.",
+        "Personalen tittar till mig under natten utan att väcka mig om jag sover.",
+        "Nattpersonalen.",
+        "Jag vill sova hela natten och känna mig trygg.",
+    ),
+    "Byte av inkontinensskydd": (
+        "Jag säger till när skyddet behöver bytas.",
+        "Att byta skyddet och att tvätta mig nedtill.",
+        "I samband med besöken, och när jag ringer.",
+        "Hemtjänstpersonalen.",
+        "Jag vill känna mig ren och torr.",
+    ),
 }
 
 # Lisa of 004 Bilaga 4, in her own words; the order's descriptions say what she can and needs.
@@ -266,10 +297,12 @@ class Scenario:
     then: Callable[[Order, dict[str, User], datetime.date], None] | None = None
 
 
-def _write(order, users, today, *, complete: bool, influence: str, participants=("client",),
-           **fields) -> ImplementationPlan:  # fmt: skip
-    """Start the plan from the order and write it with the client's words."""
+def _write(order, users, today, *, approved_days_ago: int, influence: str,
+           participants=("client",), **fields) -> ImplementationPlan:  # fmt: skip
+    """Start the plan from the order, write it with the client's words and complete it: the
+    client approved it `approved_days_ago` days ago (recorded today)."""
     writer = users[_staff(order)[1]]
+    approved_on = today - datetime.timedelta(days=approved_days_ago)
     plan = services.plan_start(order=order, by=writer)
     plan = services.plan_save(
         plan=plan,
@@ -280,17 +313,25 @@ def _write(order, users, today, *, complete: bool, influence: str, participants=
             "meeting_place": "home",
             "client_influence": influence,
             "planned_daily_visits": plan.planned_daily_visits,
-            "checklist": {key: today.isoformat() for key, _label in CHECKLIST_STEPS[:-1]},
+            "checklist": _checklist(order, approved_on, CHECKLIST_STEPS[:-1]),
+            "client_approved_on": approved_on,
+            "client_approval_how": "Muntligt, när vi gick igenom planen i hemmet.",
             **fields,
         },
         items=_items(plan, WORDS),
     )
-    if complete:
-        services.plan_complete(
-            plan=plan, by=writer, client_approved_on=today,
-            client_approval_how="Muntligt, när vi gick igenom planen i hemmet.",
-        )  # fmt: skip
+    # The approval was saved with the page, as the contact person types it: completion reads it.
+    services.plan_complete(plan=plan, by=writer, version=plan.version)
     return plan
+
+
+def _checklist(order, approved_on: datetime.date, steps) -> dict[str, str]:
+    """The checklist's steps ticked on believable days: the order read and the meeting prepared
+    a few days before the meeting (not before the order started), the rest on the day the
+    client approved the plan."""
+    prepared = max(order.valid_from, approved_on - datetime.timedelta(days=3))
+    early = {"read_order", "prepare_meeting"}
+    return {key: (prepared if key in early else approved_on).isoformat() for key, _label in steps}
 
 
 def _items(plan: ImplementationPlan, words: dict) -> list[services.PlanItemInput]:
@@ -309,17 +350,40 @@ def _items(plan: ImplementationPlan, words: dict) -> list[services.PlanItemInput
     return items
 
 
-def _ready(order, users, today):
+def _ready_late(order, users, today):
+    """Approved by Elsa yesterday, months after her help started: ready, but late."""
     _write(
-        order, users, today, complete=True, participants=("client", "relative"),
+        order, users, today, approved_days_ago=1, participants=("client", "relative"),
         influence="Elsa och dottern Anna bestämde tiderna för morgonbesöket och duschen.",
         my_goal="Jag vill bo kvar hemma och klara så mycket som möjligt själv.",
     )  # fmt: skip
 
 
+def _ready_on_time(order, users, today):
+    _write(
+        order, users, today, approved_days_ago=1,
+        influence="Britt-Marie ville duscha på förmiddagen och att samma personal kommer på "
+        "natten, så att hon känner igen dem.",
+        my_goal="Jag vill kunna bo kvar i min lägenhet och känna mig trygg på natten.",
+    )  # fmt: skip
+
+
+def _approved(approved_days_ago: int, influence: str, my_goal: str, participants=("client",)):
+    """Completed with the client `approved_days_ago` days ago and approved by the officer."""
+
+    def then(order, users, today):
+        plan = _write(
+            order, users, today, approved_days_ago=approved_days_ago, influence=influence,
+            participants=participants, my_goal=my_goal,
+        )  # fmt: skip
+        services.plan_review(plan=plan, by=order.ordered_by, approve=True)
+
+    return then
+
+
 def _returned(order, users, today):
     plan = _write(
-        order, users, today, complete=True,
+        order, users, today, approved_days_ago=2,
         influence="Birgit ville ha duschen på lördagar och själv välja kläder på morgonen.",
         my_goal="Jag vill känna mig trygg hemma.",
     )  # fmt: skip
@@ -338,7 +402,7 @@ def _approved_then_changed(order, users, today):
     """Approved against the executed order; then the officer sends a change with morning care
     and supervision from next week, so the plan must be revised (004 §4.2.4)."""
     plan = _write(
-        order, users, today, complete=True,
+        order, users, today, approved_days_ago=1,
         influence="Maj-Britt ville att städning och tvätt görs samma dag, på förmiddagen.",
         my_goal="Jag vill ha det rent och fint hemma och bestämma själv hur.",
     )  # fmt: skip
@@ -356,7 +420,7 @@ def _approved_then_changed(order, users, today):
     rows = (*order_demo.HOME_HELP, order_demo.MORNING_CARE, order_demo.SUPERVISION)
     client = order.client
     decision = order_demo._decision(
-        client, officer, starts, order_demo._minutes(rows, client.municipality),
+        client, officer, starts, rows, kind=order_demo.BOTH,
         reasoning="Ökat behov av personlig omvårdnad och tillsyn efter rapport från utföraren.",
     )  # fmt: skip
     change = order_services.order_change_create(
@@ -393,13 +457,43 @@ def _draft(order, users, today):
     )
 
 
+# Approved by the client a day or two before the contact person recorded it, and by the officer.
+_approved_ake = _approved(
+    1,
+    "Åke och hustrun Kerstin bestämde att duschen och promenaden blir samma dag.",
+    "Jag vill orka gå till bryggan igen.",
+    participants=("client", "relative"),
+)
+_approved_nils = _approved(
+    2,
+    "Nils och hans gode man Jan bestämde att samma två personer ska hjälpa honom vid "
+    "förflyttningarna, så att han känner sig säker.",
+    "Jag vill sova hela natten och inte vara rädd att ramla.",
+    participants=("client", "guardian"),
+)
+# Karin approved it two days ago, a month after it was due: late.
+_approved_karin = _approved(
+    2,
+    "Karin ville själv bestämma vilka dagar personalen handlar och städar.",
+    "Jag vill känna mig fräsch och ta emot besök hemma.",
+)
+
 SCENARIOS = (
-    Scenario("Elsa Andersson", "kontaktman", "samordnare", then=_ready),
+    Scenario("Elsa Andersson", "kontaktman", "samordnare", then=_ready_late),
     Scenario("Birgit Persson", "kontaktman", "samordnare", then=_returned),
     Scenario("Maj-Britt Gustafsson", "kontaktman.kommunal", "samordnare.kommunal",
              then=_approved_then_changed),
+    Scenario("Åke Lindberg", "kontaktman.kommunal", "samordnare.kommunal", then=_approved_ake),
     Scenario("Gösta Karlsson", "kontaktman", then=_draft),
     Scenario("Margareta Nilsson", "kontaktman.kommunal"),
+    Scenario("Nils Bergström", "kontaktman.strandvagen", "samordnare.strandvagen",
+             then=_approved_nils),
+    Scenario("Britt-Marie Lundqvist", "kontaktman.strandvagen", "samordnare.strandvagen",
+             then=_ready_on_time),
+    Scenario("Karin Engström", "kontaktman.strandvagen", "samordnare.strandvagen",
+             then=_approved_karin),
+    # A contact person, but no plan a month after the start: missing.
+    Scenario("Folke Holm", "kontaktman.strandvagen"),
     Scenario("Olof Ekman", None),
 )  # fmt: skip
 
@@ -468,6 +562,11 @@ def _staff(order: Order) -> tuple[str, str]:
     return order_demo._PROVIDER_STAFF[order.provider.name]
 
 
+# Lisa approved her plan ten days after her help started on 2022-03-14 (004 Bilaga 4's order):
+# on time. It is recorded when the demo is loaded.
+LISA_APPROVED_ON = examples.VALID_FROM + datetime.timedelta(days=13)
+
+
 def _lisa(order, users, today):
     """Lisa's plan, written with her daughter Linnéa in Lisa's home, approved by the officer
     and followed up once."""
@@ -484,12 +583,13 @@ def _lisa(order, users, today):
             "client_influence": LISA_INFLUENCE,
             "life_story": LISA_LIFE_STORY,
             "planned_daily_visits": plan.planned_daily_visits,
-            "checklist": {key: today.isoformat() for key, _label in CHECKLIST_STEPS},
+            "checklist": _checklist(order, LISA_APPROVED_ON, CHECKLIST_STEPS),
         },
         items=_items(plan, LISA_ITEMS),
     )
+    # The approval given with the completion, as the API does.
     services.plan_complete(
-        plan=plan, by=writer, client_approved_on=today,
+        plan=plan, by=writer, client_approved_on=LISA_APPROVED_ON,
         client_approval_how="Muntligt i hemmet, med dottern Linnéa närvarande.",
     )  # fmt: skip
     services.plan_review(plan=plan, by=order.ordered_by, approve=True)

@@ -1,4 +1,5 @@
-"""The demo: two municipalities, their organisations, a login for every role and 30 clients.
+"""The demo: two municipalities with their rules and catalogues, their organisations, a login
+for every role and 30 clients.
 
 `python manage.py load_demo` runs `load_demo()`. Everything here is made up. Personal numbers use
 birth numbers 980–999, the series of Skatteverket's published test numbers, with a correct check
@@ -7,9 +8,11 @@ digit; phone numbers come from the series PTS keeps for fiction (070-174 06 05�
 
 Loading is idempotent: every row is found by its natural key (municipality code, a unit's or
 provider's name within its municipality, username, a client's personal number within the
-municipality) and created only when missing, so a second run adds no rows. Clients go through
-ramtid.services like any other write; the rest is upserted here, which a loading script may do.
-Every write is attributed to the task "load_demo" in the audit trail.
+municipality, an intervention's name within its municipality) and created only when missing, so
+a second run adds no rows. New municipalities, clients and a municipality's own interventions
+go through ramtid.services like any other write; the rest (and the demo's municipal rules on a
+municipality loaded before) is upserted here, which a loading script may do. Every write is
+attributed to the task "load_demo" in the audit trail.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
 
 from ramtid import personal_number, services
-from ramtid.choices import Gender, ProviderKind, RelativeKind, Role
+from ramtid.choices import Gender, InterventionCategory, ProviderKind, RelativeKind, Role
 from ramtid.models import (
     Client,
     ClientRelative,
@@ -90,8 +93,17 @@ JARFALLA = "0123"
 STOCKHOLM = "0180"
 
 MUNICIPALITIES = {
-    # Järfälla's rules are the model's defaults (004).
-    JARFALLA: {"name": "Järfälla", "rules": {}},
+    # Järfälla's rules are the model's defaults (004), but for the delegation.
+    JARFALLA: {
+        "name": "Järfälla",
+        "rules": {
+            # 004 names no delegation limit. 100 h/month is below Stockholm's 136 (002) and at
+            # the top of the 40–100 h/month that the orders in 002's sample ranged over: an
+            # ordinary order stays with the officer, while the largest (double staffing, many
+            # visits a day) go to the unit manager, so that `chef` has decisions to approve.
+            "delegation_hours": 100,
+        },
+    },
     # 002: plan within 15 days, officers decide up to 136 h/month, first review after 2 months.
     STOCKHOLM: {
         "name": "Stockholm",
@@ -101,6 +113,18 @@ MUNICIPALITIES = {
             "first_review_after_months": 2,
         },
     },
+}
+
+# A municipality's own interventions beside its copy of the default catalogue: (name, category,
+# standard minutes). Stockholm's are needs that 002's inspection found missing from, or added to,
+# the plans (transfers, night supervision, changing incontinence pads). Järfälla has none: its
+# ramtid covers 07:00–22:00 and night help is outside it (004 §1.4.1).
+OWN_CATALOGUE = {
+    STOCKHOLM: (
+        ("Förflyttning", InterventionCategory.PERSONAL_CARE, 10),
+        ("Tillsyn nattetid", InterventionCategory.PERSONAL_CARE, 10),
+        ("Byte av inkontinensskydd", InterventionCategory.PERSONAL_CARE, 15),
+    ),
 }
 
 JARFALLA_UNIT = "Biståndsenheten Järfälla"
@@ -380,8 +404,33 @@ def _load_municipalities() -> dict[str, Municipality]:
         else:
             # Idempotent: adds only catalogue entries the municipality does not have yet.
             services.catalogue_copy_defaults(municipality=municipality)
+            _reset_rules(municipality, spec["rules"])
+        _load_own_catalogue(municipality)
         municipalities[code] = municipality
     return municipalities
+
+
+def _reset_rules(municipality: Municipality, rules: dict) -> None:
+    """The demo's rules on a municipality loaded before (a demo from before Järfälla had its
+    delegation limit), or changed in the admin since: like the demo passwords, they are reset."""
+    changed = [key for key, value in rules.items() if getattr(municipality, key) != value]
+    for key in changed:
+        setattr(municipality, key, rules[key])
+    if changed:
+        municipality.full_clean()
+        municipality.save(update_fields=changed)
+
+
+def _load_own_catalogue(municipality: Municipality) -> None:
+    """The municipality's own interventions (OWN_CATALOGUE) that its catalogue lacks."""
+    existing = set(
+        InterventionType.objects.filter(municipality=municipality).values_list("name", flat=True)
+    )
+    for name, category, minutes in OWN_CATALOGUE.get(municipality.code, ()):
+        if name not in existing:
+            services.intervention_type_create(
+                municipality=municipality, name=name, category=category, standard_minutes=minutes
+            )
 
 
 def _load_organisations(

@@ -7,7 +7,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from ramtid import personal_number
-from ramtid.choices import Role
+from ramtid.choices import InterventionCategory, Role
+from ramtid.formatting import genitive
 from ramtid.models import Client, ClientRelative, InterventionType, Municipality, OrderingUnit, User
 
 CLIENT_FIELDS = (
@@ -53,6 +54,57 @@ def catalogue_copy_defaults(*, municipality: Municipality) -> int:
     ]
     InterventionType.objects.bulk_create(missing, ignore_conflicts=True)
     return len(missing)
+
+
+@transaction.atomic
+def intervention_type_create(
+    *,
+    municipality: Municipality,
+    name: str,
+    category: str,
+    standard_minutes: int,
+    is_care_package: bool = False,
+    position: int | None = None,
+) -> InterventionType:
+    """Add an intervention of the municipality's own to its catalogue, beside the copied default
+    ones (e.g. Stockholm's "Tillsyn nattetid", 002). Without a position it comes last in its
+    category. The name is unique within the municipality's catalogue."""
+    if position is None:
+        last = (
+            InterventionType.objects.filter(municipality=municipality, category=category)
+            .order_by("-position")
+            .values_list("position", flat=True)
+            .first()
+        )
+        position = 0 if last is None else last + 1
+    intervention = InterventionType(
+        municipality=municipality,
+        name=name.strip(),
+        category=category,
+        standard_minutes=standard_minutes,
+        is_care_package=is_care_package,
+        position=position,
+    )
+    errors = {}
+    if is_care_package and category != InterventionCategory.PERSONAL_CARE:
+        errors["is_care_package"] = _("Ett omvårdnadspaket är en omvårdnadsinsats.")
+    try:
+        intervention.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        errors = {**error.message_dict, **errors}
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            intervention.save()
+    except IntegrityError:
+        raise ValidationError(
+            {
+                "name": _("%(name)s finns redan i %(municipality)s insatskatalog.")
+                % {"name": intervention.name, "municipality": genitive(municipality.name)}
+            }
+        ) from None
+    return intervention
 
 
 def _check_responsible_officer(officer: User | None, unit: OrderingUnit) -> None:

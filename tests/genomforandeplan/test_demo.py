@@ -21,6 +21,7 @@ from genomforandeplan.models import (
     ImplementationPlanEvent,
     PlanFollowUp,
     PlanReview,
+    PlanVersion,
 )
 
 
@@ -74,10 +75,10 @@ def test_one_plan_needs_revision_after_a_sent_change(loaded):
     assert ContactAssignment.objects.filter(order=change).exists()
 
 
-def test_a_ready_plan_is_late_and_a_returned_one_has_the_officers_comment(loaded):
-    ready = ImplementationPlan.objects.get(status=PlanStatus.READY)
-    deadline = selectors.order_plan_deadline(ready.order)
-    assert deadline.status == DeadlineStatus.LATE
+def test_ready_plans_wait_on_time_and_late_and_a_returned_one_has_the_officers_comment(loaded):
+    ready = ImplementationPlan.objects.filter(status=PlanStatus.READY)
+    statuses = {selectors.order_plan_deadline(plan.order).status for plan in ready}
+    assert statuses == {DeadlineStatus.ON_TIME, DeadlineStatus.LATE}
 
     returned = ImplementationPlan.objects.get(status=PlanStatus.RETURNED)
     review = PlanReview.objects.get(version__plan=returned)
@@ -115,3 +116,64 @@ def test_the_plan_writes_are_attributed_to_the_load_demo_task(loaded):
     events = [*ImplementationPlanEvent.objects.all(), *ContactAssignmentEvent.objects.all()]
     assert events
     assert {event.pgh_context["task"] for event in events} == {"load_demo"}
+
+
+def _first_versions() -> list[PlanVersion]:
+    """The first completed version of each plan: the one the deadline is measured on."""
+    return [
+        plan.versions.order_by("number").first()
+        for plan in ImplementationPlan.objects.filter(versions__isnull=False).distinct()
+    ]
+
+
+def test_most_plans_were_ready_on_time_by_the_day_the_client_approved_them(loaded):
+    deadlines = {
+        version.plan.client.first_name: selectors.order_plan_deadline(version.order)
+        for version in _first_versions()
+    }
+    on_time = [name for name, deadline in deadlines.items() if deadline.on_time]
+    late = [name for name, deadline in deadlines.items() if deadline.late]
+
+    assert len(on_time) > 2 * len(late) > 0, deadlines
+    assert set(on_time) >= {"Lisa", "Nils"}
+    assert set(late) == {"Elsa", "Karin"}
+    # Ready on time in Järfälla (14 days) and in Stockholm (15).
+    assert {
+        version.order.client.municipality.plan_deadline_days
+        for version in _first_versions()
+        if deadlines[version.plan.client.first_name].on_time
+    } == {14, 15}
+
+
+def test_the_approval_date_is_a_true_day_often_before_the_day_it_was_recorded(loaded):
+    versions = list(PlanVersion.objects.select_related("order"))
+    today = timezone.localdate()
+    recorded = {version.pk: timezone.localtime(version.created_at).date() for version in versions}
+
+    for version in versions:
+        # Neither in the future nor before the order started (the services refuse both).
+        assert version.order.valid_from <= version.client_approved_on <= today, version
+        assert version.snapshot["client_approved_on"] == version.client_approved_on.isoformat()
+    # The contact person records it a day or two after the client approved it.
+    gaps = [(recorded[v.pk] - v.client_approved_on).days for v in versions]
+    assert sum(1 <= gap <= 2 for gap in gaps) > len(gaps) / 2, gaps
+
+
+def test_some_plans_are_missing_past_their_deadline(loaded):
+    executed = Order.objects.filter(status=OrderStatus.EXECUTED).select_related("client")
+    missing = [
+        order.client.first_name
+        for order in executed
+        if (deadline := selectors.order_plan_deadline(order)) and deadline.missing
+    ]
+    assert sorted(missing) == ["Folke", "Olof"]
+
+
+def test_a_stockholm_plan_carries_stockholms_own_interventions(loaded):
+    plan = ImplementationPlan.objects.get(client__first_name="Nils", client__last_name="Bergström")
+    names = {item.intervention_type.name: item for item in plan.items.all()}
+
+    assert {"Förflyttning", "Tillsyn nattetid", "Byte av inkontinensskydd"} <= set(names)
+    assert all(item.need_help_with for item in names.values())
+    assert services.coverage(plan) == []
+    assert plan.status == PlanStatus.APPROVED and "guardian" in plan.participants

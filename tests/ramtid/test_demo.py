@@ -15,7 +15,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 
 from ramtid import demo, personal_number
-from ramtid.choices import Gender, RelativeKind, Role
+from ramtid.choices import Gender, InterventionCategory, RelativeKind, Role
 from ramtid.models import (
     Client,
     ClientEvent,
@@ -142,16 +142,53 @@ def test_every_role_has_a_user_and_the_printed_password_works(loaded):
 def test_both_municipalities_have_their_rules_and_the_full_catalogue(loaded):
     defaults = InterventionType.objects.filter(municipality__isnull=True)
     assert defaults.count() == CATALOGUE_SIZE
+    default_names = set(defaults.values_list("name", flat=True))
     for municipality in Municipality.objects.all():
         names = set(municipality.intervention_types.values_list("name", flat=True))
-        assert names == set(defaults.values_list("name", flat=True)), municipality
+        own = {name for name, _category, _minutes in demo.OWN_CATALOGUE.get(municipality.code, ())}
+        assert names == default_names | own, municipality
     jarfalla = Municipality.objects.get(code=demo.JARFALLA)
     stockholm = Municipality.objects.get(code=demo.STOCKHOLM)
-    assert (jarfalla.plan_deadline_days, jarfalla.delegation_hours) == (14, None)
+    # Järfälla's officers decide up to 100 h/month, so that its unit manager has decisions.
+    assert (jarfalla.plan_deadline_days, jarfalla.delegation_hours) == (14, 100)
     assert jarfalla.first_review_after_months is None
     assert (stockholm.plan_deadline_days, stockholm.delegation_hours) == (15, 136)
     assert stockholm.first_review_after_months == 2
     assert stockholm.contact_person_days == jarfalla.contact_person_days == 5
+
+
+STOCKHOLMS_OWN = {"Förflyttning", "Tillsyn nattetid", "Byte av inkontinensskydd"}
+
+
+def test_stockholm_has_its_own_interventions_and_jarfalla_does_not(loaded):
+    stockholm = InterventionType.objects.filter(municipality__code=demo.STOCKHOLM)
+    own = {t.name: t for t in stockholm.filter(name__in=STOCKHOLMS_OWN)}
+
+    assert set(own) == STOCKHOLMS_OWN
+    for intervention in own.values():
+        assert intervention.category == InterventionCategory.PERSONAL_CARE, intervention
+        assert not intervention.is_care_package and intervention.active
+        assert 5 <= intervention.standard_minutes <= 30, intervention
+    # Each is Stockholm's own row: neither in the default catalogue nor in Järfälla's.
+    assert not InterventionType.objects.filter(name__in=STOCKHOLMS_OWN).exclude(
+        municipality__code=demo.STOCKHOLM
+    )
+    # After the shared personal-care interventions, in the catalogue's order.
+    last_shared = stockholm.filter(category=InterventionCategory.PERSONAL_CARE).exclude(
+        name__in=STOCKHOLMS_OWN
+    )
+    assert min(t.position for t in own.values()) > max(t.position for t in last_shared)
+
+
+def test_a_rule_changed_since_is_reset_and_nothing_is_added(loaded):
+    # A demo loaded before Järfälla had a delegation limit (or one changed in the admin).
+    Municipality.objects.filter(code=demo.JARFALLA).update(delegation_hours=None)
+    counts = _row_counts()
+
+    _load("--force")
+
+    assert Municipality.objects.get(code=demo.JARFALLA).delegation_hours == 100
+    assert _row_counts() == counts
 
 
 @pytest.mark.parametrize(
