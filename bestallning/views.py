@@ -9,11 +9,10 @@ from decimal import Decimal
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -45,28 +44,20 @@ from bestallning.states import DecisionState, OrderState
 from ramtid.audit import log_access
 from ramtid.choices import AccessAction
 from ramtid.formatting import genitive, hhmm
-from ramtid.forms import apply_service_errors
+from ramtid.forms import (
+    apply_page_errors,
+    apply_service_errors,
+    page_error_list,
+    total_forms,
+    with_new_row,
+)
 from ramtid.panels import render_panels
 from ramtid.permissions import can_view_client_contact
 from ramtid.selectors import clients_visible_to
+from ramtid.web import added_row, client_crumbs, form_page, next_url, require, visible
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def _next_or(request, default: str) -> str:
-    """Where a small action form asked to go back to (the start page's inbox), if it is ours."""
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def decision_hhmm(decision: Decision) -> str:
@@ -75,39 +66,16 @@ def decision_hhmm(decision: Decision) -> str:
 
 
 def _decision(request, pk: int) -> Decision:
-    return get_object_or_404(selectors.decisions_visible_to(request.user), pk=pk)
+    return visible(selectors.decisions_visible_to(request.user), pk)
 
 
 def _order(request, pk: int) -> Order:
-    return get_object_or_404(selectors.orders_visible_to(request.user), pk=pk)
-
-
-def _form_page(request, *, form, title: str, submit: str, cancel: str, crumbs, **extra):
-    """The small one-form pages (new order, change, end, delete, report a change of need)."""
-    return render(
-        request,
-        "bestallning/form_page.html",
-        {
-            "form": form,
-            "title": title,
-            "submit": submit,
-            "cancel_url": cancel,
-            "crumbs": crumbs,
-            **extra,
-        },
-    )
-
-
-def _client_crumbs(client) -> list[tuple[str, str]]:
-    return [
-        (_("Brukare"), reverse("client_list")),
-        (str(client), reverse("client_detail", args=[client.pk])),
-    ]
+    return visible(selectors.orders_visible_to(request.user), pk)
 
 
 def _order_crumbs(order: Order) -> list[tuple[str, str]]:
     return [
-        *_client_crumbs(order.client),
+        *client_crumbs(order.client),
         (_("Beställning %(date)s") % {"date": f"{order.valid_from:%Y-%m-%d}"},
          reverse("order_detail", args=[order.pk])),
     ]  # fmt: skip
@@ -119,8 +87,8 @@ def _order_crumbs(order: Order) -> list[tuple[str, str]]:
 
 @login_required
 def decision_create(request, client_pk: int):
-    client = get_object_or_404(clients_visible_to(request.user), pk=client_pk)
-    _require(permissions.can_create_decision(request.user, client))
+    client = visible(clients_visible_to(request.user), client_pk)
+    require(permissions.can_create_decision(request.user, client))
     catalogue = Catalogue.for_municipality(client.municipality)
     form = DecisionForm(request.POST or None, catalogue=catalogue)
     if request.method == "POST" and form.is_valid():
@@ -143,7 +111,7 @@ def _decision_form_page(request, form, client, decision: Decision | None = None)
             "form": form,
             "client": client,
             "decision": decision,
-            "crumbs": _client_crumbs(client),
+            "crumbs": client_crumbs(client),
             "delegation_hours": client.municipality.delegation_hours,
         },
     )
@@ -154,7 +122,7 @@ def decision_edit(request, pk: int):
     """Correct a decision while no order on it has been sent (the audit trail keeps what it said
     before); above the delegation it goes to the unit manager again."""
     decision = _decision(request, pk)
-    _require(permissions.can_create_decision(request.user, decision.client))
+    require(permissions.can_create_decision(request.user, decision.client))
     if not permissions.can_correct_decision(request.user, decision):
         messages.info(request, _("Beslutet kan inte rättas längre: en beställning på det har "
                                  "skickats. Återkalla det i stället."))  # fmt: skip
@@ -187,7 +155,7 @@ def decision_edit(request, pk: int):
 def decision_withdraw(request, pk: int):
     """Withdraw a decision that should not stand, with the reason."""
     decision = _decision(request, pk)
-    _require(permissions.can_withdraw_decision(request.user, decision))
+    require(permissions.can_withdraw_decision(request.user, decision))
     form = DecisionWithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -199,7 +167,7 @@ def decision_withdraw(request, pk: int):
         else:
             messages.success(request, _("Beslutet är återkallat."))
             return redirect("decision_detail", pk=decision.pk)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         title=_("Återkalla beslutet?"),
@@ -211,7 +179,7 @@ def decision_withdraw(request, pk: int):
         submit=_("Återkalla beslutet"),
         danger=True,
         cancel=reverse("decision_detail", args=[decision.pk]),
-        crumbs=_client_crumbs(decision.client),
+        crumbs=client_crumbs(decision.client),
     )  # fmt: skip
 
 
@@ -226,7 +194,7 @@ def _decision_context(request, decision: Decision) -> dict:
     return {
         "decision": decision,
         "client": decision.client,
-        "crumbs": _client_crumbs(decision.client),
+        "crumbs": client_crumbs(decision.client),
         "hours_hhmm": decision_hhmm(decision),
         "granted": decision.granted_interventions.order_by("category", "position", "name"),
         "orders": selectors.orders_visible_to(request.user).filter(decision=decision),
@@ -253,7 +221,7 @@ def decision_detail(request, pk: int):
 def decision_review(request, pk: int):
     """The unit manager approves, or does not approve, a decision above the delegation."""
     decision = _decision(request, pk)
-    _require(permissions.can_review_decision(request.user, decision))
+    require(permissions.can_review_decision(request.user, decision))
     if not DecisionState.of(decision).awaiting_manager:
         messages.info(request, _("Beslutet väntar inte på ditt godkännande."))
         return redirect("decision_detail", pk=decision.pk)
@@ -287,7 +255,7 @@ def decision_review(request, pk: int):
 @login_required
 def order_create(request, decision_pk: int):
     decision = _decision(request, decision_pk)
-    _require(permissions.can_create_order(request.user, decision))
+    require(permissions.can_create_order(request.user, decision))
     form = OrderCreateForm(request.POST or None, decision=decision)
     if request.method == "POST" and form.is_valid():
         try:
@@ -298,7 +266,7 @@ def order_create(request, decision_pk: int):
             messages.success(request, _("Utkastet är skapat. Fyll i beställningen och skicka "
                                         "den till utföraren."))  # fmt: skip
             return redirect("order_edit", pk=order.pk)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         title=_("Ny beställning till utförare"),
@@ -308,17 +276,17 @@ def order_create(request, decision_pk: int):
                                      "hours": decision_hhmm(decision)},
         submit=_("Skapa utkast"),
         cancel=reverse("decision_detail", args=[decision.pk]),
-        crumbs=_client_crumbs(decision.client),
+        crumbs=client_crumbs(decision.client),
     )  # fmt: skip
 
 
 def _draft(request, pk: int) -> Order:
     """An order of the user's unit, with its interventions, for the draft's pages (the caller
     sends an issued order to its read-only page: `_to_issued`)."""
-    order = get_object_or_404(
-        selectors.order_with_interventions(selectors.orders_visible_to(request.user)), pk=pk
+    order = visible(
+        selectors.order_with_interventions(selectors.orders_visible_to(request.user)), pk
     )
-    _require(permissions.can_order(request.user, order))
+    require(permissions.can_order(request.user, order))
     return order
 
 
@@ -367,22 +335,9 @@ def _save_draft(request, order: Order, catalogue: Catalogue):
             interventions=[row.service_input() for row in rows],
         )
     except ValidationError as error:
-        _apply_order_errors(order_form, rows, error)
+        apply_page_errors(order_form, rows, error, prefix=INTERVENTIONS_PREFIX)
         return None, order_form, formset
     return saved, order_form, formset
-
-
-def _apply_order_errors(order_form: OrderForm, rows: list, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        order_form.add_error(None, error.messages)  # e.g. someone else saved first
-        return
-    for key, texts in error.message_dict.items():
-        prefix, _sep, rest = key.partition("-")
-        index, _sep, name = rest.partition("-")
-        if prefix == INTERVENTIONS_PREFIX and index.isdigit() and int(index) < len(rows):
-            rows[int(index)].add_service_error(name, texts)
-        else:
-            order_form.add_error(key if key in order_form.fields else None, texts)
 
 
 def _time_basis_context(order: Order, entries: list) -> dict:
@@ -516,24 +471,7 @@ def _warning_slots(formset) -> list[str]:
 
 def _error_list(order_form: OrderForm, formset) -> list[tuple[str, str]]:
     """(text, anchor) for the summary at the top: the order's errors, then each row's."""
-    items = [(text, "") for text in order_form.non_field_errors()]
-    items += [
-        (f"{field.label}: {text}", field.id_for_label)
-        for field in order_form
-        for text in field.errors
-    ]
-    items += [(text, "section-interventions") for text in formset.non_form_errors()]
-    for number, form in enumerate(formset.forms, start=1):
-        items += [(_("Insats %(n)s: %(e)s") % {"n": number, "e": text}, form.prefix)
-                  for text in form.non_field_errors()]  # fmt: skip
-        items += [
-            (_("Insats %(n)s, %(field)s: %(e)s")
-             % {"n": number, "field": field.label.lower(), "e": text},
-             field.id_for_label or form.prefix)
-            for field in form
-            for text in field.errors
-        ]  # fmt: skip
-    return items
+    return page_error_list(order_form, formset, row_word=_("Insats"))
 
 
 def _label_rows(formset, warnings: dict) -> None:
@@ -566,7 +504,7 @@ def _render_order_page(request, order, catalogue, order_form=None, formset=None)
             "client": order.client,
             "decision": order.decision,
             "decision_state": DecisionState.of(order.decision),
-            "crumbs": _client_crumbs(order.client),
+            "crumbs": client_crumbs(order.client),
             "order_form": order_form,
             "formset": formset,
             "warnings": warnings,
@@ -590,7 +528,12 @@ def order_edit(request, pk: int):
     catalogue = _catalogue(order)
     if request.method == "POST":
         if "add_row" in request.POST:  # "Lägg till insats" without JavaScript: nothing saved
-            data = _with_new_row(request.POST)
+            data = with_new_row(
+                request.POST,
+                prefix=INTERVENTIONS_PREFIX,
+                maximum=MAX_INTERVENTIONS,
+                defaults=NEW_ROW,
+            )
             return _render_order_page(
                 request, order, catalogue, OrderForm(data), _formset(order, catalogue, data)
             )
@@ -606,25 +549,13 @@ def order_edit(request, pk: int):
     return _render_order_page(request, order, catalogue)
 
 
-def _total_forms(data) -> int:
-    try:
-        return max(0, min(int(data.get(f"{INTERVENTIONS_PREFIX}-TOTAL_FORMS", 0)),
-                          MAX_INTERVENTIONS))  # fmt: skip
-    except (TypeError, ValueError):
-        return 0
-
-
-def _with_new_row(post):
-    data = post.copy()
-    index = _total_forms(data)
-    if index < MAX_INTERVENTIONS:
-        prefix = f"{INTERVENTIONS_PREFIX}-{index}"
-        data[f"{INTERVENTIONS_PREFIX}-TOTAL_FORMS"] = str(index + 1)
-        data[f"{prefix}-period"] = Period.PER_WEEK
-        data.setlist(f"{prefix}-weekdays", [str(day) for day in sorted(rules.ALL_WEEKDAYS)])
-        data[f"{prefix}-every_n_weeks"] = "2"
-        data[f"{prefix}-support_orientation"] = SupportOrientation.UNSPECIFIED
-    return data
+# A new row's values ("Lägg till insats" without JavaScript): as the empty row on the page.
+NEW_ROW = {
+    "period": Period.PER_WEEK,
+    "weekdays": [str(day) for day in sorted(rules.ALL_WEEKDAYS)],
+    "every_n_weeks": "2",
+    "support_orientation": SupportOrientation.UNSPECIFIED,
+}
 
 
 def _with_standard_minutes(post, catalogue: Catalogue):
@@ -632,7 +563,7 @@ def _with_standard_minutes(post, catalogue: Catalogue):
     from), its minutes become that intervention's standard time; returns the rows changed."""
     data = post.copy()
     changed = []
-    for index in range(_total_forms(data)):
+    for index in range(total_forms(data, prefix=INTERVENTIONS_PREFIX, maximum=MAX_INTERVENTIONS)):
         prefix = f"{INTERVENTIONS_PREFIX}-{index}"
         kind = catalogue.type_for(data.get(f"{prefix}-intervention_type"))
         if kind is not None and data.get(f"{prefix}-minutes_source") != str(kind.pk):
@@ -674,18 +605,11 @@ def order_add_intervention(request, pk: int):
     order = _draft(request, pk)
     if not OrderState.of(order).editable:
         return HttpResponse(status=204)  # sent meanwhile: the aside is left as it is
-    index = _total_forms(request.POST)
-    if index >= MAX_INTERVENTIONS:
-        return HttpResponse(status=204)
-    formset = _formset(order, _catalogue(order))
-    form = formset.new_row(index)
-    form.number = index + 1
-    # htmx moves focus to [autofocus] in what it swaps in: the officer goes on in the new row.
-    form.fields["intervention_type"].widget.attrs["autofocus"] = True
-    return render(
+    return added_row(
         request,
-        "bestallning/_intervention_added.html",
-        {"form": form, "total_forms": index + 1, "prefix": INTERVENTIONS_PREFIX},
+        _formset(order, _catalogue(order)),
+        row_template="bestallning/_intervention_row.html",
+        focus="intervention_type",
     )
 
 
@@ -730,7 +654,7 @@ def order_delete(request, pk: int):
         else:
             messages.success(request, _("Utkastet är borttaget."))
             return redirect("client_detail", pk=order.client_id)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         title=_("Ta bort utkastet?"),
@@ -740,7 +664,7 @@ def order_delete(request, pk: int):
         submit=_("Ta bort utkastet"),
         danger=True,
         cancel=reverse("order_edit", args=[order.pk]),
-        crumbs=_client_crumbs(order.client),
+        crumbs=client_crumbs(order.client),
     )  # fmt: skip
 
 
@@ -780,11 +704,11 @@ def _history(order: Order) -> list[tuple[str, str]]:
 def order_detail(request, pk: int):
     """The order as the provider reads it, laid out like 004 Bilaga 4 (the same wording as the
     PDF: bestallning.pdf.order_print_context), with its history and what the user may do."""
-    order = get_object_or_404(
+    order = visible(
         selectors.order_with_interventions(
             selectors.orders_visible_to(request.user).select_related("sent_by", "received_by")
         ),
-        pk=pk,
+        pk,
     )
     user = request.user
     if OrderState.of(order).editable and permissions.can_edit_order(user, order):
@@ -799,7 +723,7 @@ def order_detail(request, pk: int):
     context = pdf.order_print_context(order, user)
     context.update(
         {
-            "crumbs": _client_crumbs(order.client),
+            "crumbs": client_crumbs(order.client),
             "show_personal_number": permissions.can_view_personal_number(user, order),
             "show_contact": can_view_client_contact(user, order.client),
             "changes": selectors.order_changes(order),
@@ -828,7 +752,7 @@ def order_pdf(request, pk: int):
 def order_change(request, pk: int):
     """'Ändra beställning': a new draft, a copy of this order, that replaces it from a date."""
     order = _order(request, pk)
-    _require(permissions.can_order(request.user, order))
+    require(permissions.can_order(request.user, order))
     successor = selectors.orders_visible_to(request.user).filter(supersedes=order).first()
     if successor is not None:
         messages.info(request, _("Det finns redan en ändring av beställningen."))
@@ -849,7 +773,7 @@ def order_change(request, pk: int):
                                 "den nya beställningen.")  # fmt: skip
             messages.success(request, text)
             return redirect("order_edit", pk=change.pk)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         title=_("Ändra beställning"),
@@ -864,7 +788,7 @@ def order_change(request, pk: int):
 @login_required
 def order_end(request, pk: int):
     order = _order(request, pk)
-    _require(permissions.can_order(request.user, order) and OrderState.of(order).endable)
+    require(permissions.can_order(request.user, order) and OrderState.of(order).endable)
     form = OrderEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -874,7 +798,7 @@ def order_end(request, pk: int):
         else:
             messages.success(request, _("Beställningen är avslutad."))
             return redirect("order_detail", pk=order.pk)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         title=_("Avsluta beställning"),
@@ -892,7 +816,7 @@ def order_end(request, pk: int):
 @require_POST
 def order_receive(request, pk: int):
     order = _order(request, pk)
-    _require(permissions.can_receive_order(request.user, order))
+    require(permissions.can_receive_order(request.user, order))
     try:
         services.order_receive(order=order, by=request.user)
     except ValidationError as error:
@@ -900,14 +824,14 @@ def order_receive(request, pk: int):
     else:
         messages.success(request, _("Beställningen för %(client)s är kvitterad som mottagen.")
                          % {"client": order.client})  # fmt: skip
-    return redirect(_next_or(request, reverse("order_detail", args=[order.pk])))
+    return redirect(next_url(request, reverse("order_detail", args=[order.pk])))
 
 
 @login_required
 @require_POST
 def order_execute(request, pk: int):
     order = _order(request, pk)
-    _require(permissions.can_execute_order(request.user, order))
+    require(permissions.can_execute_order(request.user, order))
     form = OrderExecuteForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Ange datumet då hjälpen började, som ÅÅÅÅ-MM-DD."))
@@ -922,7 +846,7 @@ def order_execute(request, pk: int):
                 _("Beställningen för %(client)s är verkställd från %(date)s.")
                 % {"client": order.client, "date": form.cleaned_data["executed_on"]},
             )
-    return redirect(_next_or(request, reverse("order_detail", args=[order.pk])))  # fmt: skip
+    return redirect(next_url(request, reverse("order_detail", args=[order.pk])))  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------
@@ -933,7 +857,7 @@ def order_execute(request, pk: int):
 def need_change_create(request, order_pk: int):
     """The provider tells the officer that the client's needs have changed (004 §3.1, §4.2.4)."""
     order = _order(request, order_pk)
-    _require(permissions.can_report_need_change(request.user, order))
+    require(permissions.can_report_need_change(request.user, order))
     form = NeedChangeReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -943,7 +867,7 @@ def need_change_create(request, order_pk: int):
         else:
             messages.success(request, _("Rapporten är skickad till handläggaren."))
             return redirect("order_detail", pk=order.pk)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         title=_("Rapportera förändrat behov"),
@@ -957,7 +881,7 @@ def need_change_create(request, order_pk: int):
 
 
 def _report(request, pk: int):
-    return get_object_or_404(selectors.need_changes_visible_to(request.user), pk=pk)
+    return visible(selectors.need_changes_visible_to(request.user), pk)
 
 
 @login_required
@@ -990,7 +914,7 @@ def _render_need_change(request, report, form: NeedChangeNoChangeForm):
 def need_change_answer(request, pk: int):
     """'Ingen ändring' with its reason (a new order answers the report when it is sent)."""
     report = _report(request, pk)
-    _require(permissions.can_answer_need_change(request.user, report))
+    require(permissions.can_answer_need_change(request.user, report))
     form = NeedChangeNoChangeForm(request.POST)
     if form.is_valid():
         try:

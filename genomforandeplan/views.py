@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -36,7 +35,9 @@ from genomforandeplan.models import HEADING_FIELDS, Headings, ImplementationPlan
 from genomforandeplan.states import PlanState
 from ramtid.audit import log_access
 from ramtid.choices import AccessAction
-from ramtid.forms import apply_service_errors
+from ramtid.formatting import every_n_months
+from ramtid.forms import apply_page_errors, apply_service_errors, page_error_list, with_new_row
+from ramtid.web import added_row, client_crumbs, form_page, require, visible
 
 HEADING_LABELS = {name: str(Headings._meta.get_field(name).verbose_name) for name in HEADING_FIELDS}
 
@@ -44,44 +45,23 @@ HEADING_LABELS = {name: str(Headings._meta.get_field(name).verbose_name) for nam
 # Helpers
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 def _plan(request, pk: int) -> ImplementationPlan:
-    return get_object_or_404(selectors.plans_visible_to(request.user), pk=pk)
+    return visible(selectors.plans_visible_to(request.user), pk)
 
 
 def _writable(request, pk: int) -> ImplementationPlan:
     plan = _plan(request, pk)
-    _require(permissions.can_write_plan(request.user, plan.provider_id))
+    require(permissions.can_write_plan(request.user, plan.provider_id))
     return plan
 
 
 def _order(request, pk: int) -> Order:
-    return get_object_or_404(order_selectors.orders_visible_to(request.user), pk=pk)
-
-
-def _client_crumbs(client) -> list[tuple[str, str]]:
-    return [
-        (_("Brukare"), reverse("client_list")),
-        (str(client), reverse("client_detail", args=[client.pk])),
-    ]
+    return visible(order_selectors.orders_visible_to(request.user), pk)
 
 
 def _plan_crumbs(plan: ImplementationPlan) -> list[tuple[str, str]]:
     plan_url = reverse("plan_detail", args=[plan.pk])
-    return [*_client_crumbs(plan.client), (_("Genomförandeplan"), plan_url)]
-
-
-def _form_page(request, *, form, title: str, submit: str, cancel: str, crumbs, **extra):
-    return render(
-        request,
-        "bestallning/form_page.html",
-        {"form": form, "title": title, "submit": submit, "cancel_url": cancel, "crumbs": crumbs,
-         **extra},
-    )  # fmt: skip
+    return [*client_crumbs(plan.client), (_("Genomförandeplan"), plan_url)]
 
 
 def _log(request, plan: ImplementationPlan, what: str) -> None:
@@ -159,7 +139,7 @@ def _order_items(order: Order) -> list[dict]:
 @login_required
 def contact_assign(request, pk: int):
     order = _order(request, pk)
-    _require(permissions.can_assign_contact(request.user, order))
+    require(permissions.can_assign_contact(request.user, order))
     current = getattr(order, "contact_assignment", None)
     initial = (
         {"contact_person": current.contact_person_id, "deputy": current.deputy_id}
@@ -189,14 +169,14 @@ def contact_assign(request, pk: int):
         intro += " " + _("Brukaren ska erbjudas kontaktman och ersättare senast %(date)s.") % {
             "date": f"{due:%Y-%m-%d}"
         }
-    return _form_page(
+    return form_page(
         request,
         form=form,
         title=_("Ändra kontaktman") if current else _("Utse kontaktman"),
         intro=intro,
         submit=_("Spara kontaktman"),
         cancel=reverse("client_detail", args=[order.client_id]),
-        crumbs=_client_crumbs(order.client),
+        crumbs=client_crumbs(order.client),
     )
 
 
@@ -208,7 +188,7 @@ def contact_assign(request, pk: int):
 @require_POST
 def plan_start(request, pk: int):
     order = _order(request, pk)
-    _require(permissions.can_write_plan(request.user, order.provider_id))
+    require(permissions.can_write_plan(request.user, order.provider_id))
     existing = (
         selectors.plans_visible_to(request.user)
         .filter(client_id=order.client_id, provider_id=order.provider_id)
@@ -274,43 +254,13 @@ def _save(request, plan: ImplementationPlan, plan_form: PlanForm, formset) -> st
         plan_form.add_error(None, error.messages)
         return STALE
     except ValidationError as error:
-        _apply_errors(plan_form, rows, error)
+        apply_page_errors(plan_form, rows, error, prefix=ITEMS_PREFIX)
         return INVALID
     return SAVED
 
 
-def _apply_errors(plan_form: PlanForm, rows: list, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        plan_form.add_error(None, error.messages)
-        return
-    for key, texts in error.message_dict.items():
-        prefix, _sep, rest = key.partition("-")
-        index, _sep, name = rest.partition("-")
-        if prefix == ITEMS_PREFIX and index.isdigit() and int(index) < len(rows):
-            rows[int(index)].add_service_error(name, texts)
-        else:
-            plan_form.add_error(key if key in plan_form.fields else None, texts)
-
-
 def _error_list(plan_form: PlanForm, formset) -> list[tuple[str, str]]:
-    items = [(text, "") for text in plan_form.non_field_errors()]
-    items += [
-        (f"{field.label}: {text}", field.id_for_label)
-        for field in plan_form
-        for text in field.errors
-    ]
-    items += [(text, "section-items") for text in formset.non_form_errors()]
-    for number, form in enumerate(formset.forms, start=1):
-        items += [(_("Insats %(n)s: %(e)s") % {"n": number, "e": text}, form.prefix)
-                  for text in form.non_field_errors()]  # fmt: skip
-        items += [
-            (_("Insats %(n)s, %(field)s: %(e)s")
-             % {"n": number, "field": str(field.label).lower(), "e": text},
-             field.id_for_label or form.prefix)
-            for field in form
-            for text in field.errors
-        ]  # fmt: skip
-    return items
+    return page_error_list(plan_form, formset, row_word=_("Insats"))
 
 
 def _label_cards(formset, order: Order) -> None:
@@ -351,7 +301,7 @@ def _render_edit(request, plan, plan_form=None, formset=None, status=200):
             "plan": plan,
             "client": plan.client,
             "order": order,
-            "crumbs": _plan_crumbs(plan) if plan.versions.exists() else _client_crumbs(plan.client),
+            "crumbs": _plan_crumbs(plan) if plan.versions.exists() else client_crumbs(plan.client),
             "plan_state": PlanState.of(plan),
             "plan_form": plan_form,
             "formset": formset,
@@ -370,13 +320,6 @@ def _latest_review(plan: ImplementationPlan):
     return getattr(version, "review", None) if version else None
 
 
-def _total_forms(data) -> int:
-    try:
-        return max(0, min(int(data.get(f"{ITEMS_PREFIX}-TOTAL_FORMS", 0)), MAX_ITEMS))
-    except (TypeError, ValueError):
-        return 0
-
-
 @login_required
 def plan_edit(request, pk: int):
     """The plan on one page, a card per intervention; "Spara" saves everything or nothing, and
@@ -385,11 +328,12 @@ def plan_edit(request, pk: int):
     if request.method == "POST":
         order = services.current_order(plan)
         if "add_row" in request.POST:  # "Lägg till insats" without JavaScript: nothing saved
-            data = request.POST.copy()
-            index = _total_forms(data)
-            if index < MAX_ITEMS:
-                data[f"{ITEMS_PREFIX}-TOTAL_FORMS"] = str(index + 1)
-                data[f"{ITEMS_PREFIX}-{index}-period"] = "per_week"
+            data = with_new_row(
+                request.POST,
+                prefix=ITEMS_PREFIX,
+                maximum=MAX_ITEMS,
+                defaults={"period": "per_week"},
+            )
             plan_form, formset = _parse(request, plan, order, data)
             return _render_edit(request, plan, plan_form, formset)
         plan_form, formset = _parse(request, plan, order)
@@ -442,16 +386,11 @@ def plan_autosave(request, pk: int):
 def plan_add_item(request, pk: int):
     """'Lägg till insats' with htmx: one empty card, and the formset's count raised by one."""
     plan = _writable(request, pk)
-    index = _total_forms(request.POST)
-    if index >= MAX_ITEMS:
-        return HttpResponse(status=204)
-    form = _formset(plan, _catalogue(plan)).new_row(index)
-    form.number = index + 1
-    form.fields["intervention_type"].widget.attrs["autofocus"] = True
-    return render(
+    return added_row(
         request,
-        "genomforandeplan/_plan_item_added.html",
-        {"form": form, "total_forms": index + 1, "prefix": ITEMS_PREFIX},
+        _formset(plan, _catalogue(plan)),
+        row_template="genomforandeplan/_plan_item.html",
+        focus="intervention_type",
     )
 
 
@@ -498,7 +437,7 @@ def plan_complete(request, pk: int):
             "plan": plan,
             "client": plan.client,
             "order": order,
-            "crumbs": _plan_crumbs(plan) if plan.versions.exists() else _client_crumbs(plan.client),
+            "crumbs": _plan_crumbs(plan) if plan.versions.exists() else client_crumbs(plan.client),
             "number": plan.versions.count() + 1,
             "items": plan.items.select_related("intervention_type"),
             "blockers": blockers,
@@ -530,7 +469,7 @@ def plan_detail(request, pk: int):
             "plan": plan,
             "client": plan.client,
             "order": order,
-            "crumbs": _client_crumbs(plan.client),
+            "crumbs": client_crumbs(plan.client),
             "versions": versions,
             "latest": latest,
             "content": snapshot_view(latest.snapshot) if latest else None,
@@ -579,8 +518,7 @@ def plan_compare(request, pk: int):
     """Two versions side by side as a readable difference, heading by heading."""
     plan = _plan(request, pk)
     numbers = list(plan.versions.order_by("-number").values_list("number", flat=True))
-    if not numbers:
-        raise PermissionDenied
+    require(bool(numbers))
     default = {"a": numbers[1] if len(numbers) > 1 else numbers[0], "b": numbers[0]}
     form = CompareForm(request.GET if "a" in request.GET else default, numbers=numbers)
     changes, before, after = [], None, None
@@ -623,7 +561,7 @@ def plan_review(request, pk: int):
     if plan.status != PlanStatus.READY:
         messages.info(request, _("Planen väntar inte på granskning."))
         return redirect("plan_detail", pk=plan.pk)
-    _require(permissions.can_review_plan(request.user, plan))
+    require(permissions.can_review_plan(request.user, plan))
     form = PlanReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -677,12 +615,13 @@ def plan_follow_up(request, pk: int):
             messages.success(request, _("Uppföljningen är registrerad."))
             return redirect("plan_detail", pk=plan.pk)
     due = selectors.next_follow_up_due(plan)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         title=_("Följ upp genomförandeplanen"),
-        intro=_("Planen för %(client)s följs upp minst var sjätte månad och när behoven ändras.")
-        % {"client": plan.client}
+        intro=_("Planen för %(client)s följs upp minst %(interval)s och när behoven ändras.")
+        % {"client": plan.client,
+           "interval": every_n_months(plan.client.municipality.plan_follow_up_months)}
         + (" " + _("Nästa uppföljning senast %(date)s.") % {"date": f"{due:%Y-%m-%d}"}
            if due else ""),
         submit=_("Registrera uppföljning"),

@@ -1,5 +1,9 @@
+from collections.abc import Mapping
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ramtid import personal_number
@@ -21,6 +25,82 @@ def apply_service_errors(
         form.add_error(None, error.messages)
 
 
+def apply_page_errors(
+    form: forms.BaseForm, rows: list, error: ValidationError, *, prefix: str
+) -> None:
+    """Put a service's ValidationError onto a page of one form and a formset saved with one
+    service call: a key `<prefix>-<index>-<field>` goes onto the index:th of the `rows` saved
+    (each row's add_service_error puts it next to its field), any other key next to the form's
+    field of that name, the rest (e.g. someone else saved first) at the top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for key, texts in error.message_dict.items():
+        key_prefix, _sep, rest = key.partition("-")
+        index, _sep, name = rest.partition("-")
+        if key_prefix == prefix and index.isdigit() and int(index) < len(rows):
+            rows[int(index)].add_service_error(name, texts)
+        else:
+            form.add_error(key if key in form.fields else None, texts)
+
+
+def page_error_list(form: forms.BaseForm, formset, *, row_word: str) -> list[tuple[str, str]]:
+    """(text, anchor) for the error summary at the top of a page of one form and a formset: the
+    form's errors, then each row's, numbered as the page numbers them ("Insats 2, tid: …").
+    An anchor is the field's id, or the row's prefix; the formset's own errors link to its
+    section, whose heading has the id `section-<prefix>`."""
+    items = [(text, "") for text in form.non_field_errors()]
+    items += [
+        (f"{field.label}: {text}", field.id_for_label) for field in form for text in field.errors
+    ]
+    items += [(text, f"section-{formset.prefix}") for text in formset.non_form_errors()]
+    for number, row in enumerate(formset.forms, start=1):
+        items += [
+            (
+                gettext("%(row)s %(n)s: %(e)s") % {"row": row_word, "n": number, "e": text},
+                row.prefix,
+            )
+            for text in row.non_field_errors()
+        ]
+        items += [
+            (
+                gettext("%(row)s %(n)s, %(field)s: %(e)s")
+                % {"row": row_word, "n": number, "field": str(field.label).lower(), "e": text},
+                field.id_for_label or row.prefix,
+            )
+            for field in row
+            for text in field.errors
+        ]
+    return items
+
+
+def total_forms(data: Mapping, *, prefix: str, maximum: int) -> int:
+    """How many rows the page says its formset has (its TOTAL_FORMS), within 0..maximum: the
+    index of the row "Lägg till insats" adds."""
+    try:
+        return max(0, min(int(data.get(f"{prefix}-TOTAL_FORMS", 0)), maximum))
+    except (TypeError, ValueError):
+        return 0
+
+
+def with_new_row(
+    data: QueryDict, *, prefix: str, maximum: int, defaults: Mapping[str, str | list[str]]
+) -> QueryDict:
+    """The posted page with one more, empty row (its fields set to `defaults`, a list for a
+    multiple choice): "Lägg till insats" without JavaScript, where nothing is saved and the page
+    comes back with the new row. Unchanged when the formset is full."""
+    data = data.copy()
+    index = total_forms(data, prefix=prefix, maximum=maximum)
+    if index < maximum:
+        data[f"{prefix}-TOTAL_FORMS"] = str(index + 1)
+        for name, value in defaults.items():
+            if isinstance(value, list):
+                data.setlist(f"{prefix}-{index}-{name}", value)
+            else:
+                data[f"{prefix}-{index}-{name}"] = value
+    return data
+
+
 def label_needed_for(form: forms.BaseForm, needed_for: dict[str, str]) -> None:
     """Label fields by what they are needed for ("krävs för att skicka") instead of
     "(frivilligt)": the mapping comes from the rule that requires them, so that the label and the
@@ -32,7 +112,8 @@ def label_needed_for(form: forms.BaseForm, needed_for: dict[str, str]) -> None:
 
 class AddableRowsMixin:
     """For a formset whose page adds rows one at a time ("Lägg till insats"): an empty row at
-    `index` with the formset's prefix, fields and kwargs, rendered on its own."""
+    `index` with the formset's prefix, fields and kwargs, rendered on its own (with htmx:
+    ramtid.web.added_row; without JavaScript the page is posted back with_new_row)."""
 
     def new_row(self, index: int) -> forms.BaseForm:
         form = self.form(

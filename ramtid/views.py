@@ -1,10 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from ramtid.forms import ClientForm, ClientRelativeForm, ClientSearchForm, apply
 from ramtid.models import OrderingUnit
 from ramtid.panels import render_panels
 from ramtid.pdf import pdf_response, render_pdf
+from ramtid.web import require, visible
 
 CLIENTS_PER_PAGE = 50
 
@@ -85,14 +86,13 @@ def client_list(request):
 
 
 def _visible_client(request, pk):
-    return get_object_or_404(selectors.clients_visible_to(request.user), pk=pk)
+    return visible(selectors.clients_visible_to(request.user), pk)
 
 
 def _editable_client(request, pk):
     """A client the user may change: another organisation's is a 404, a read-only one a 403."""
     client = _visible_client(request, pk)
-    if not permissions.can_edit_client(request.user, client):
-        raise PermissionDenied
+    require(permissions.can_edit_client(request.user, client))
     return client
 
 
@@ -178,7 +178,7 @@ def relative_add(request, pk):
 @require_POST
 def relative_remove(request, pk, relative_pk):
     client = _editable_client(request, pk)
-    relative = get_object_or_404(client.relatives, pk=relative_pk)
+    relative = visible(client.relatives.all(), relative_pk)
     services.relative_remove(relative=relative, by=request.user)
     messages.success(request, _("%(name)s har tagits bort.") % {"name": relative.name})
     return redirect("client_detail", pk=client.pk)
@@ -211,8 +211,7 @@ def client_export(request, pk):
 @login_required
 def client_access_log(request, pk):
     client = _visible_client(request, pk)
-    if not permissions.can_view_access_log(request.user, client):
-        raise PermissionDenied
+    require(permissions.can_view_access_log(request.user, client))
     log_access(
         user=request.user,
         clients=[client],
