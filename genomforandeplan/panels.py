@@ -102,9 +102,7 @@ def provider_worklist(request) -> str:
         order.plan, order.deadline = plan, deadlines.get(order.pk)
         order.assignment = getattr(order, "contact_assignment", None)
         order.returned = plan is not None and plan.status == PlanStatus.RETURNED
-        order.to_revise = (
-            plan is not None and plan.latest_number is not None and plan.order_id != order.pk
-        )
+        order.to_revise = plan is not None and plan.needs_revision
         never_ready = plan is None or plan.latest_number is None
         if never_ready or order.returned or order.to_revise:
             to_write.append(order)

@@ -7,8 +7,6 @@ import datetime
 import difflib
 from dataclasses import dataclass
 
-from dateutil.relativedelta import relativedelta
-
 from genomforandeplan.choices import DeadlineStatus
 
 # ---------------------------------------------------------------------------------------------
@@ -268,27 +266,18 @@ def add_days(day: datetime.date, days: int) -> datetime.date:
     return day + datetime.timedelta(days=days)
 
 
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later, or the month's last day when shorter (31 Aug + 6 → 28 Feb)."""
-    return day + relativedelta(months=months)
-
-
 def contact_person_due(*, starts: datetime.date, days: int) -> datetime.date:
     """The contact person and deputy are offered within `days` of the start (004 §3.2.3)."""
     return add_days(starts, days)
 
 
-def next_follow_up_due(
-    *, last_follow_up: datetime.date | None, first_ready: datetime.date | None, months: int
-) -> datetime.date | None:
-    """The provider follows the plan up every `months` months (6 in Järfälla, 004 §3.2.6 step
-    7, §4.2.2): from the last follow-up, or from the day the plan was first ready."""
-    start = last_follow_up or first_ready
-    return add_months(start, months) if start is not None else None
-
-
 @dataclass(frozen=True)
 class Deadline:
+    """A plan's deadline for an executed order: due on the start plus the municipality's days
+    (004 §3.2.4); on time, late (by how many days) or missing (not ready and past due). It is
+    computed in SQL (genomforandeplan.selectors.with_plan_deadline), so lists count it in the
+    database; this is how a page holds the result."""
+
     due: datetime.date
     status: DeadlineStatus
     days_late: int = 0
@@ -310,25 +299,6 @@ class Deadline:
     @property
     def not_due(self) -> bool:
         return self.status == DeadlineStatus.NOT_DUE
-
-
-def plan_deadline(
-    *,
-    executed_on: datetime.date,
-    deadline_days: int,
-    ready_on: datetime.date | None,
-    today: datetime.date,
-) -> Deadline:
-    """The plan is due `deadline_days` after the start (14 in Järfälla, 15 in Stockholm): on time,
-    late (by how many days) or missing (not ready and past due)."""
-    due = add_days(executed_on, deadline_days)
-    if ready_on is not None:
-        if ready_on <= due:
-            return Deadline(due, DeadlineStatus.ON_TIME)
-        return Deadline(due, DeadlineStatus.LATE, (ready_on - due).days)
-    if today > due:
-        return Deadline(due, DeadlineStatus.MISSING, (today - due).days)
-    return Deadline(due, DeadlineStatus.NOT_DUE)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -5,14 +5,30 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    DateField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from bestallning.models import Order
 from bestallning.selectors import order_with_interventions, orders_visible_to
 from bestallning.states import ACTIVE_STATUSES, ISSUED_STATUSES
 from genomforandeplan import rules
-from genomforandeplan.choices import PlanStatus
+from genomforandeplan.choices import DeadlineStatus, PlanStatus
 from genomforandeplan.models import (
     ContactAssignment,
     ImplementationPlan,
@@ -40,24 +56,111 @@ def plans_visible_to(user: User) -> QuerySet[ImplementationPlan]:
     )
 
 
-def first_ready_on(order: Order) -> datetime.date | None:
-    """The day the client first approved a plan written against the order: it was ready then
-    (the deadline is measured on it, not on when the contact person recorded it)."""
-    return PlanVersion.objects.filter(order=order).aggregate(first=Min("client_approved_on"))[
-        "first"
-    ]
+# ---------------------------------------------------------------------------------------------
+# Deadlines, once, in SQL: annotated querysets that worklists, dashboards and single pages read
+# alike, so that "on time", "late", "missing", the next follow-up and "needs revision" are
+# counted per provider and per officer in the database and never judged plan by plan in Python.
+
+
+class _DatePlusDays(Func):
+    """date + integer days (PostgreSQL date arithmetic: over month and year ends, leap days)."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " + "
+    output_field = DateField()
+
+
+class _DaysBetween(Func):
+    """later - earlier, in whole days (PostgreSQL: date - date is an integer)."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+    output_field = IntegerField()
+
+
+class _DatePlusMonths(Func):
+    """The same day `months` later, or the month's last day when shorter (31 Aug + 6 → 28 Feb):
+    PostgreSQL's interval arithmetic, like dateutil's relativedelta."""
+
+    template = "(%(day)s + make_interval(months => %(months)s))::date"
+    output_field = DateField()
+
+    def as_sql(self, compiler, connection, **extra):
+        day, months = self.get_source_expressions()
+        day_sql, day_params = compiler.compile(day)
+        months_sql, months_params = compiler.compile(months)
+        return self.template % {"day": day_sql, "months": months_sql}, [
+            *day_params,
+            *months_params,
+        ]
+
+
+def _first_ready(order_ref: str = "pk") -> Subquery:
+    """The day the client first approved a plan version written against the order: the plan was
+    ready then (004 §3.2.8), however long after it the completion was recorded."""
+    return Subquery(
+        PlanVersion.objects.filter(order=OuterRef(order_ref))
+        .order_by("client_approved_on")
+        .values("client_approved_on")[:1],
+        output_field=DateField(),
+    )
+
+
+def with_plan_deadline(orders: QuerySet[Order], today: datetime.date | None = None) -> QuerySet:
+    """Orders annotated with their plan's deadline (004 §3.2.4, §4.1.1: ready within the
+    municipality's days of the start, 14 in Järfälla, 15 in Stockholm):
+
+    plan_due          the executed day plus the municipality's days (null before the start)
+    plan_ready_on     when the client first approved a plan against the order
+    plan_deadline     not_due, on_time, late or missing (null before the start)
+    plan_days_late    how late it was ready, or how long it has been missing (else 0)
+    """
+    today = today or timezone.localdate()
+    status = Case(
+        When(executed_on__isnull=True, then=Value(None)),
+        When(plan_ready_on__isnull=False, plan_ready_on__lte=F("plan_due"),
+             then=Value(DeadlineStatus.ON_TIME)),
+        When(plan_ready_on__isnull=False, then=Value(DeadlineStatus.LATE)),
+        When(plan_due__lt=today, then=Value(DeadlineStatus.MISSING)),
+        default=Value(DeadlineStatus.NOT_DUE),
+        output_field=CharField(),
+    )  # fmt: skip
+    return (
+        orders.annotate(
+            plan_due=_DatePlusDays(F("executed_on"), F("client__municipality__plan_deadline_days")),
+            plan_ready_on=_first_ready(),
+        )
+        .annotate(plan_deadline=status)
+        .annotate(
+            plan_days_late=Case(
+                When(
+                    plan_deadline=DeadlineStatus.LATE,
+                    then=_DaysBetween(F("plan_ready_on"), F("plan_due")),
+                ),
+                When(
+                    plan_deadline=DeadlineStatus.MISSING,
+                    then=_DaysBetween(Value(today, output_field=DateField()), F("plan_due")),
+                ),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+        )
+    )
+
+
+def deadline_of(order: Order) -> rules.Deadline | None:
+    """The plan deadline of an order annotated by `with_plan_deadline`."""
+    if order.plan_deadline is None:
+        return None
+    return rules.Deadline(order.plan_due, DeadlineStatus(order.plan_deadline),
+                          order.plan_days_late)  # fmt: skip
 
 
 def order_plan_deadline(order: Order, today: datetime.date | None = None) -> rules.Deadline | None:
     """On time, late or missing for an executed order (None before the provider has started)."""
-    if order.executed_on is None:
-        return None
-    return rules.plan_deadline(
-        executed_on=order.executed_on,
-        deadline_days=order.client.municipality.plan_deadline_days,
-        ready_on=first_ready_on(order),
-        today=today or timezone.localdate(),
-    )
+    if not hasattr(order, "plan_deadline"):
+        order = with_plan_deadline(Order.objects.filter(pk=order.pk), today).get()
+    return deadline_of(order)
 
 
 def contact_person_due(order: Order) -> datetime.date:
@@ -81,17 +184,13 @@ def orders_without_contact_person(user: User) -> QuerySet[Order]:
 
 
 def next_follow_up_due(plan: ImplementationPlan) -> datetime.date | None:
-    """The provider follows the plan up every N months (6 in Järfälla) from the last follow-up,
-    or from the first time it was ready."""
-    last = plan.follow_ups.order_by("-followed_up_on").first()
-    if last is not None:
-        start = last.followed_up_on
-    else:
-        first = plan.versions.order_by("number").first()
-        if first is None:
-            return None
-        start = first.client_approved_on
-    return rules.add_months(start, plan.client.municipality.plan_follow_up_months)
+    """When the provider must next follow the plan up (with_plan_facts)."""
+    return plan_facts(plan).follow_up_due
+
+
+def needs_revision(plan: ImplementationPlan) -> bool:
+    """A new order has superseded the one the plan was last completed against (with_plan_facts)."""
+    return plan_facts(plan).needs_revision
 
 
 def plans_to_review(user: User) -> QuerySet[ImplementationPlan]:
@@ -132,33 +231,34 @@ def order_plan_deadlines(
     orders: list[Order], today: datetime.date | None = None
 ) -> dict[int, rules.Deadline]:
     """`order_plan_deadline` for many orders in one query: {order id: Deadline} for the executed
-    ones. The orders must come with client__municipality (orders_visible_to does)."""
-    executed = [order for order in orders if order.executed_on is not None]
-    first = dict(
-        PlanVersion.objects.filter(order__in=executed)
-        .values("order")
-        .annotate(first=Min("client_approved_on"))
-        .values_list("order", "first")
-    )
-    today = today or timezone.localdate()
+    ones."""
+    annotated = with_plan_deadline(Order.objects.filter(pk__in=[o.pk for o in orders]), today)
     return {
-        order.pk: rules.plan_deadline(
-            executed_on=order.executed_on,
-            deadline_days=order.client.municipality.plan_deadline_days,
-            ready_on=first.get(order.pk),
-            today=today,
-        )
-        for order in executed
+        order.pk: deadline
+        for order in annotated.only("pk", "executed_on")
+        if (deadline := deadline_of(order)) is not None
     }
 
 
-def with_worklist_facts(plans: QuerySet[ImplementationPlan]) -> QuerySet[ImplementationPlan]:
-    """Plans annotated with what the worklists show without a query per plan: the last
-    follow-up, when the plan was first ready, and the latest review's outcome and comment."""
+def with_plan_facts(plans: QuerySet[ImplementationPlan]) -> QuerySet[ImplementationPlan]:
+    """Plans annotated, in SQL, with what worklists, dashboards and pages show of them:
+
+    last_follow_up_on, first_ready_on      the last follow-up; the first approval of a version
+    latest_number                          the newest version's number (null: never ready)
+    review_outcome, review_version, review_comment   the newest review
+    follow_up_due      the next follow-up, every N months (the municipality's rule, 6 in
+                       Järfälla) from the last follow-up or the first approval (004 §4.2.2)
+    current_order_id   the newest issued order for the client at the provider
+    needs_revision     a version exists and the current order is not the one it followed
+                       (004 §4.2.4: a new order requires a new plan)
+    """
     versions = PlanVersion.objects.filter(plan=OuterRef("pk"))
     latest_review = PlanReview.objects.filter(version__plan=OuterRef("pk")).order_by(
         "-version__number"
     )
+    newest_order = Order.objects.filter(
+        client=OuterRef("client"), provider=OuterRef("provider"), status__in=ISSUED_STATUSES
+    ).order_by("-valid_from", "-id")
     return plans.annotate(
         last_follow_up_on=Subquery(
             PlanFollowUp.objects.filter(plan=OuterRef("pk"))
@@ -170,18 +270,39 @@ def with_worklist_facts(plans: QuerySet[ImplementationPlan]) -> QuerySet[Impleme
         review_outcome=Subquery(latest_review.values("outcome")[:1]),
         review_version=Subquery(latest_review.values("version__number")[:1]),
         review_comment=Subquery(latest_review.values("comment")[:1]),
+        current_order_id=Coalesce(Subquery(newest_order.values("pk")[:1]), F("order_id")),
+    ).annotate(
+        follow_up_due=Case(
+            When(last_follow_up_on__isnull=True, first_ready_on__isnull=True, then=Value(None)),
+            default=_DatePlusMonths(
+                Coalesce(F("last_follow_up_on"), F("first_ready_on")),
+                F("client__municipality__plan_follow_up_months"),
+            ),
+            output_field=DateField(),
+        ),
+        needs_revision=Case(
+            When(latest_number__isnull=False, then=~Q(current_order_id=F("order_id"))),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
     )
 
 
+# The name the worklists and the API have used.
+with_worklist_facts = with_plan_facts
+
+
+def plan_facts(plan: ImplementationPlan) -> ImplementationPlan:
+    """The plan with the annotations of `with_plan_facts`: itself when it has them, else read
+    once more."""
+    if hasattr(plan, "follow_up_due"):
+        return plan
+    return with_plan_facts(ImplementationPlan.objects.filter(pk=plan.pk)).get()
+
+
 def follow_up_due_of(plan: ImplementationPlan) -> datetime.date | None:
-    """`next_follow_up_due` from the annotations of `with_worklist_facts`."""
-    if plan.last_follow_up_on is not None:
-        start = plan.last_follow_up_on
-    elif plan.first_ready_on is not None:
-        start = plan.first_ready_on
-    else:
-        return None
-    return rules.add_months(start, plan.client.municipality.plan_follow_up_months)
+    """`next_follow_up_due` of a plan annotated by `with_plan_facts`."""
+    return plan.follow_up_due
 
 
 def current_orders(plans: Iterable[ImplementationPlan]) -> dict[int, Order]:

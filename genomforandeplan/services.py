@@ -14,9 +14,8 @@ from django.utils.translation import gettext as _
 from bestallning import rules as order_rules
 from bestallning.choices import Period
 from bestallning.models import Order
-from bestallning.selectors import order_with_interventions
-from bestallning.states import ACTIVE_STATUSES, ISSUED_STATUSES
-from genomforandeplan import rules
+from bestallning.states import ACTIVE_STATUSES
+from genomforandeplan import rules, selectors
 from genomforandeplan.choices import (
     CHECKLIST_STEPS,
     MeetingPlace,
@@ -108,23 +107,14 @@ def contact_assign(
 
 def current_order(plan: ImplementationPlan) -> Order:
     """The order the plan must now follow: the newest issued order for the client at the
-    provider (a change supersedes the order the plan was written for)."""
-    return (
-        order_with_interventions(
-            Order.objects.filter(
-                client_id=plan.client_id, provider_id=plan.provider_id, status__in=ISSUED_STATUSES
-            )
-        )
-        .select_related("client__municipality")
-        .order_by("-valid_from", "-id")
-        .first()
-    ) or plan.order
+    provider (a change supersedes the order the plan was written for), with its interventions."""
+    return selectors.current_orders([plan])[plan.pk]
 
 
 def needs_revision(plan: ImplementationPlan, order: Order | None = None) -> bool:
-    """A new order has superseded the one the plan was completed against (004 §4.2.4)."""
-    order = order or current_order(plan)
-    return plan.versions.exists() and order.pk != plan.order_id
+    """A new order has superseded the one the plan was completed against (004 §4.2.4). The
+    rule is computed once, in SQL (selectors.with_plan_facts); `order` is not needed."""
+    return selectors.needs_revision(plan)
 
 
 def _items_of_order(order: Order) -> list[rules.Item]:

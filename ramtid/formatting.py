@@ -33,3 +33,19 @@ def genitive(name: str) -> str:
     if not name or name[-1].lower() in "sxz":
         return name
     return f"{name}s"
+
+
+_ORDINALS = {2: "andra", 3: "tredje", 4: "fjärde", 5: "femte", 6: "sjätte", 7: "sjunde",
+             8: "åttonde", 9: "nionde", 10: "tionde", 11: "elfte", 12: "tolfte"}  # fmt: skip
+
+
+def every_n_months(months: int) -> str:
+    """A municipal interval in words: 1 → "varje månad", 2 → "varannan månad", 6 → "var sjätte
+    månad", 18 → "var 18:e månad"."""
+    if months == 1:
+        return "varje månad"
+    if months == 2:
+        return "varannan månad"
+    if months in _ORDINALS:
+        return f"var {_ORDINALS[months]} månad"
+    return f"var {months}:e månad"

@@ -77,3 +77,26 @@ def test_the_total_follows_the_minutes_as_the_officer_types(
 
     assert watched.errors == []
     only_our_server(watched, live_server)
+
+
+def test_a_long_order_passes_axe_and_its_time_basis_scrolls_by_keyboard(
+    page, watched, live_server, world
+):
+    """Many interventions make the time basis beside the form scroll on its own: it must be
+    reachable by keyboard (axe: scrollable-region-focusable), and the page must pass axe."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    kinds = catalogue(world.municipality)
+    names = ["Duschhjälp", "Promenad", "Tillsyn", "Toalettbesök", "Personlig hygien", "Hårvård",
+             "På- och avklädning", "Egenvård", "Social samvaro", "Matning", "Disk", "Ärenden",
+             "Städning 2 rok", "Tvätt i bostad", "Renbäddning", "Inköp utan kund"]  # fmt: skip
+    order = make_order(world, rows=[row(kinds[name]) for name in names])
+    log_in_with_a_cookie(page, live_server, world.officer)
+    page.goto(reverse("order_edit", args=[order.pk]))
+    aside = page.get_by_role("complementary", name="Tidsunderlag")
+    assert aside.evaluate("a => a.scrollHeight > a.clientHeight")  # it does scroll
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    aside.focus()
+    expect(aside).to_be_focused()  # a keyboard user can reach it and scroll it
+    assert watched.errors == []

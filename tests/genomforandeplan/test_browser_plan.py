@@ -46,8 +46,9 @@ def whole_plan(page):
     return page.get_by_role("region", name="Planen som helhet")
 
 
-def test_tabbing_past_the_completion_button_completes_nothing(page, watched, live_server, world,
-                                                              plan):  # fmt: skip
+def test_tabbing_past_the_completion_button_completes_nothing(
+    page, watched, live_server, world, plan
+):
     plan = ready_to_complete_but_for_the_approval(world, plan)
     log_in_with_a_cookie(page, live_server, world.contact_person)
     edit_url = reverse("plan_edit", args=[plan.pk])
@@ -152,8 +153,9 @@ def test_kept_input_meets_a_save_made_elsewhere_as_a_conflict(page, live_server,
     assert (plan.my_goal, plan.need_help_with) == ("Mitt mål, skrivet offline", "Från kontoret")
 
 
-def test_input_kept_offline_is_put_back_when_the_plan_is_opened_again(page, live_server, world,
-                                                                     plan):  # fmt: skip
+def test_input_kept_offline_is_put_back_when_the_plan_is_opened_again(
+    page, live_server, world, plan
+):
     log_in_with_a_cookie(page, live_server, world.contact_person)
     edit_url = reverse("plan_edit", args=[plan.pk])
     page.goto(edit_url)
@@ -219,3 +221,25 @@ def test_spara_saves_how_the_client_approved(page, live_server, world, plan):
     assert plan.client_approval_how == "Med sin underskrift"
     assert plan.client_approved_on == plan.order.executed_on
     expect(page.get_by_label("Hur brukaren godkände planen")).to_have_value("Med sin underskrift")
+
+
+def test_adding_a_card_focuses_it_and_breaks_no_rule_of_the_page(
+    page, watched, live_server, world, plan
+):
+    """ "Lägg till insats" on the plan page: a new card, focus in it, no CSP error in the
+    console, and the next autosave carries the new card."""
+    log_in_with_a_cookie(page, live_server, world.contact_person)
+    page.goto(reverse("plan_edit", args=[plan.pk]))
+    page.get_by_role("button", name="Lägg till insats").click()
+    second = page.get_by_role("group", name=re.compile("Insats 2"))
+    kind = second.get_by_label("Insats", exact=True)
+    expect(kind).to_be_focused()
+    kind.select_option(label="Promenad (30 min)")
+    second.get_by_label("Antal tillfällen").fill("1")
+    expect(page.locator("#autosave-status")).to_have_text(SAVED)
+    expect(second.locator(".plan-item__ordered")).to_contain_text("Inte beställd")
+    assert [str(item) for item in ImplementationPlan.objects.get(pk=plan.pk).items.all()] == [
+        "Duschhjälp",
+        "Promenad",
+    ]
+    assert watched.errors == []

@@ -3,7 +3,6 @@ import datetime
 import pytest
 
 from genomforandeplan import rules
-from genomforandeplan.choices import DeadlineStatus
 
 
 def _item(type_id, name, period="per_week", occasions=2, n=1):
@@ -45,52 +44,6 @@ def test_a_gap_with_a_reason_is_explained_a_blank_reason_is_not():
     assert rules.unexplained(gaps, {}) == gaps
     assert rules.unexplained(gaps, {"missing-1": "   "}) == gaps
     assert rules.unexplained(gaps, {"missing-1": "Lisa tackar nej till dusch just nu."}) == []
-
-
-@pytest.mark.parametrize(
-    ("executed_on", "days", "due"),
-    [
-        (datetime.date(2026, 1, 20), 14, datetime.date(2026, 2, 3)),  # over a month end
-        (datetime.date(2025, 12, 24), 14, datetime.date(2026, 1, 7)),  # over a year end
-        (datetime.date(2028, 2, 20), 14, datetime.date(2028, 3, 5)),  # leap February
-        (datetime.date(2026, 2, 20), 15, datetime.date(2026, 3, 7)),  # Stockholm's 15 days
-    ],
-)
-def test_due_date_is_the_start_plus_the_deadline(executed_on, days, due):
-    deadline = rules.plan_deadline(
-        executed_on=executed_on, deadline_days=days, ready_on=None, today=executed_on
-    )
-    assert deadline.due == due and deadline.status == DeadlineStatus.NOT_DUE
-
-
-def test_on_time_late_and_missing():
-    start = datetime.date(2025, 12, 24)
-    due = datetime.date(2026, 1, 7)
-
-    def status(ready_on, today):
-        return rules.plan_deadline(
-            executed_on=start, deadline_days=14, ready_on=ready_on, today=today
-        )
-
-    assert status(due, due + datetime.timedelta(days=40)).status == DeadlineStatus.ON_TIME
-    late = status(datetime.date(2026, 1, 10), datetime.date(2026, 2, 1))
-    assert (late.status, late.days_late) == (DeadlineStatus.LATE, 3)
-    missing = status(None, datetime.date(2026, 1, 8))
-    assert (missing.status, missing.days_late) == (DeadlineStatus.MISSING, 1)
-    assert status(None, due).status == DeadlineStatus.NOT_DUE
-
-
-@pytest.mark.parametrize(
-    ("day", "months", "expected"),
-    [
-        (datetime.date(2026, 8, 31), 6, datetime.date(2027, 2, 28)),
-        (datetime.date(2027, 8, 31), 6, datetime.date(2028, 2, 29)),
-        (datetime.date(2026, 11, 15), 6, datetime.date(2027, 5, 15)),
-        (datetime.date(2026, 1, 31), 1, datetime.date(2026, 2, 28)),
-    ],
-)
-def test_follow_up_months_across_year_and_month_ends(day, months, expected):
-    assert rules.add_months(day, months) == expected
 
 
 def test_version_diff_is_readable_line_by_line():
