@@ -28,6 +28,14 @@ from bestallning.states import DecisionState, OrderState
 from ramtid.models import Client, InterventionType, LifeArea, LifeAreaCategory, Provider, User
 
 
+def bounded(bounds: tuple[int, int]) -> list:
+    """Validators from a rule's bounds (bestallning.rules): one frequency rule for models,
+    forms, services, serializers and the visit import. 1 week is stored for rows that are not
+    "var n:te vecka"."""
+    low, high = bounds
+    return [MinValueValidator(low), MaxValueValidator(high)]
+
+
 @pghistory.track(
     pghistory.InsertEvent(),
     pghistory.UpdateEvent(),
@@ -371,7 +379,7 @@ class OrderedIntervention(models.Model):
         _("antal tillfällen"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        validators=bounded(rules.OCCASIONS),
         help_text=_("Per dag, per vecka eller per period om flera veckor."),
     )
     weekdays = ArrayField(
@@ -381,11 +389,11 @@ class OrderedIntervention(models.Model):
         verbose_name=_("veckodagar"),
     )
     every_n_weeks = models.PositiveSmallIntegerField(
-        _("var n:te vecka"), default=1, validators=[MinValueValidator(1), MaxValueValidator(52)]
+        _("var n:te vecka"), default=1, validators=bounded((1, rules.EVERY_N_WEEKS[1]))
     )
     minutes = models.PositiveSmallIntegerField(
         _("minuter per tillfälle"),
-        validators=[MinValueValidator(1), MaxValueValidator(600)],
+        validators=bounded(rules.MINUTES),
         help_text=_("Schablontiden från insatskatalogen, justerad efter behov."),
     )
     double_staffing = models.BooleanField(_("dubbelbemanning"), default=False)

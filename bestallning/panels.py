@@ -12,8 +12,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from bestallning import ordered_time, permissions, selectors
-from bestallning.choices import OrderStatus
+from bestallning import ordered_time, permissions, selectors, states
 from bestallning.forms import OrderExecuteForm
 from ramtid import permissions as core_permissions
 from ramtid.audit import log_access
@@ -71,9 +70,9 @@ def officer_worklist(request) -> str:
         .order_by("reported_at")
     )
     orders = selectors.orders_visible_to(user).filter(client__ordering_unit_id__in=units)
-    drafts = list(orders.filter(status=OrderStatus.DRAFT, ordered_by=user).order_by("created_at"))
+    drafts = list(orders.filter(status__in=states.EDITABLE, ordered_by=user).order_by("created_at"))
     waiting = list(
-        orders.filter(status__in=[OrderStatus.SENT, OrderStatus.RECEIVED])
+        orders.filter(status__in=states.EXECUTABLE)
         .filter(Q(ordered_by=user) | Q(client__responsible_officer=user))
         .order_by("sent_at")
     )

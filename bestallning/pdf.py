@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
 from bestallning import ordered_time, rules, selectors
-from bestallning.choices import OrderStatus, Period, SupportOrientation
+from bestallning.choices import Period, SupportOrientation
 from bestallning.models import Order, OrderedIntervention
 from ramtid.audit import log_access
 from ramtid.choices import AccessAction, InterventionCategory
@@ -96,7 +96,7 @@ def order_print_context(order: Order, user: User) -> dict:
         ],
         "superseded_by": (
             Order.objects.filter(supersedes=order).only("valid_from").first()
-            if order.status == OrderStatus.SUPERSEDED
+            if order.state.superseded
             else None
         ),
         "printed_at": timezone.localtime(),

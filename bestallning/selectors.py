@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q, QuerySet
 
 from bestallning import ordered_time, rules
-from bestallning.choices import ApprovalStatus, OrderStatus
+from bestallning.choices import ApprovalStatus
 from bestallning.models import Decision, NeedChangeReport, Order, OrderedIntervention
-from bestallning.states import ISSUED_STATUSES
+from bestallning.states import EXECUTABLE, ISSUED_STATUSES
 from ramtid import permissions
 from ramtid.formatting import hhmm
 from ramtid.models import User
@@ -67,7 +67,7 @@ def provider_inbox(user: User) -> QuerySet[Order]:
         orders_visible_to(user)
         .filter(
             provider_id__in=permissions.provider_ids(user),
-            status__in=[OrderStatus.SENT, OrderStatus.RECEIVED],
+            status__in=sorted(EXECUTABLE),
         )
         .order_by("sent_at")
     )

@@ -214,7 +214,7 @@ def decision_withdraw(*, decision: Decision, by: User, reason: str) -> Decision:
 def decision_review(*, decision: Decision, by: User, approve: bool, comment: str = "") -> Decision:
     """The unit manager approves, or does not approve, a decision above the delegation."""
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
-    if decision.approval_status != ApprovalStatus.PENDING:
+    if not states.DecisionState.of(decision).awaiting_manager:
         raise ValidationError(_("Beslutet väntar inte på enhetschefens godkännande."))
     if not approve and not comment.strip():
         raise ValidationError({"approval_comment": _("Skriv varför beslutet inte godkänns.")})

@@ -22,7 +22,7 @@ from bestallning.forms import (
     text_area,
 )
 from genomforandeplan import rules, services
-from genomforandeplan.choices import CHECKLIST_STEPS, MeetingPlace, Participant, PlanStatus
+from genomforandeplan.choices import CHECKLIST_STEPS, MeetingPlace, Participant
 from genomforandeplan.models import HEADING_FIELDS, Headings, ImplementationPlan, PlanItem
 from ramtid.choices import Role
 from ramtid.forms import AddableRowsMixin, label_needed_for
@@ -198,7 +198,7 @@ class PlanForm(HeadingsForm):
             initial[f"step_{key}_on"] = day or ""
         for key, text in (plan.coverage_reasons or {}).items():
             initial[f"reason_{key}"] = text
-        if plan.status != PlanStatus.DRAFT:
+        if plan.state.reopens_on_save:
             # A completed plan that is opened to be changed needs the client's approval anew.
             initial["client_approved_on"], initial["client_approval_how"] = None, ""
         return initial

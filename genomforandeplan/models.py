@@ -11,8 +11,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bestallning import rules as order_rules
 from bestallning.choices import Period
-from bestallning.models import Order
+from bestallning.models import Order, bounded
 from genomforandeplan.choices import MeetingPlace, PlanStatus, ReviewOutcome
 from genomforandeplan.states import PlanState
 from ramtid.models import Client, InterventionType, Provider, User
@@ -182,10 +183,12 @@ class PlanItem(Headings):
     )
     period = models.CharField(_("period"), max_length=20, choices=Period.choices)
     occasions = models.PositiveSmallIntegerField(
-        _("antal tillfällen"), validators=[MinValueValidator(1), MaxValueValidator(24)]
+        _("antal tillfällen"), validators=bounded(order_rules.OCCASIONS)
     )
     every_n_weeks = models.PositiveSmallIntegerField(
-        _("var n:te vecka"), default=1, validators=[MinValueValidator(1), MaxValueValidator(52)]
+        _("var n:te vecka"),
+        default=1,
+        validators=bounded((1, order_rules.EVERY_N_WEEKS[1])),
     )
     position = models.PositiveSmallIntegerField(_("ordning"), default=0)
 

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from bestallning.selectors import orders_visible_to
 from bestallning.states import ACTIVE_STATUSES
 from genomforandeplan import permissions, selectors
-from genomforandeplan.choices import DeadlineStatus, PlanStatus
 from ramtid import permissions as core_permissions
 from ramtid.audit import log_access
 from ramtid.choices import AccessAction, Role
@@ -101,7 +100,7 @@ def provider_worklist(request) -> str:
         plan = by_provider.get((order.client_id, order.provider_id))
         order.plan, order.deadline = plan, deadlines.get(order.pk)
         order.assignment = getattr(order, "contact_assignment", None)
-        order.returned = plan is not None and plan.status == PlanStatus.RETURNED
+        order.returned = plan is not None and plan.state.returned
         order.to_revise = plan is not None and plan.needs_revision
         never_ready = plan is None or plan.latest_number is None
         if never_ready or order.returned or order.to_revise:
@@ -150,7 +149,7 @@ def officer_worklist(request) -> str:
     missing = []
     for order in orders:
         order.deadline = deadlines.get(order.pk)
-        if order.deadline and order.deadline.status == DeadlineStatus.MISSING:
+        if order.deadline and order.deadline.missing:
             missing.append(order)
     missing.sort(key=lambda o: o.deadline.due)
     _log_listed(

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
 from genomforandeplan import selectors, services
-from genomforandeplan.choices import MeetingPlace, Participant, PlanStatus
+from genomforandeplan.choices import MeetingPlace, Participant
 from genomforandeplan.models import (
     HEADING_FIELDS,
     ContactAssignment,
@@ -71,7 +71,7 @@ def plan_print_context(plan: ImplementationPlan, user: User) -> dict:
         "version": version,
         "is_draft": version is None,
         # A revision is being written after the version printed here.
-        "revision_in_progress": version is not None and plan.status == PlanStatus.DRAFT,
+        "revision_in_progress": version is not None and plan.state.draft,
         "needs_revision": services.needs_revision(plan, order),
         "order": order,
         "headings": _headings(data["headings"]),

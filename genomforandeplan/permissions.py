@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bestallning.models import Order
-from genomforandeplan.choices import PlanStatus
 from genomforandeplan.models import ImplementationPlan
 from ramtid.choices import Role
 from ramtid.models import User
@@ -20,6 +19,6 @@ def can_write_plan(user: User, provider_id: int) -> bool:
 
 
 def can_review_plan(user: User, plan: ImplementationPlan) -> bool:
-    return plan.status == PlanStatus.READY and plan.client.ordering_unit_id in ordering_unit_ids(
+    return plan.state.can_review and plan.client.ordering_unit_id in ordering_unit_ids(
         user, {Role.CASE_OFFICER}
     )

@@ -28,7 +28,7 @@ from bestallning.models import Order
 from bestallning.selectors import order_with_interventions, orders_visible_to
 from bestallning.states import ACTIVE_STATUSES, ISSUED_STATUSES
 from genomforandeplan import rules
-from genomforandeplan.choices import DeadlineStatus, PlanStatus
+from genomforandeplan.choices import DeadlineStatus
 from genomforandeplan.models import (
     ContactAssignment,
     ImplementationPlan,
@@ -36,6 +36,7 @@ from genomforandeplan.models import (
     PlanReview,
     PlanVersion,
 )
+from genomforandeplan.states import REVIEWABLE
 from ramtid import permissions
 from ramtid.models import User
 from ramtid.selectors import clients_visible_to
@@ -195,7 +196,7 @@ def needs_revision(plan: ImplementationPlan) -> bool:
 
 def plans_to_review(user: User) -> QuerySet[ImplementationPlan]:
     return plans_visible_to(user).filter(
-        status=PlanStatus.READY,
+        status__in=REVIEWABLE,
         client__ordering_unit_id__in=permissions.ordering_unit_ids(user),
     )
 

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from bestallning import rules as order_rules
 from bestallning.choices import Period
 from bestallning.models import Order
-from bestallning.states import ACTIVE_STATUSES
 from genomforandeplan import rules, selectors
 from genomforandeplan.choices import (
     CHECKLIST_STEPS,
@@ -68,7 +67,7 @@ def contact_assign(
     *, order: Order, by: User, contact_person: User, deputy: User | None = None
 ) -> ContactAssignment:
     """The coordinator names the client's contact person and deputy (004 §3.2.3)."""
-    if order.status not in ACTIVE_STATUSES:
+    if not order.state.active:
         raise ValidationError(_("Kontaktman utses för en gällande beställning."))
     staff = set(
         User.objects.filter(
@@ -173,7 +172,7 @@ def coverage(plan: ImplementationPlan, order: Order | None = None) -> list[rules
 def plan_start(*, order: Order, by: User) -> ImplementationPlan:
     """Start the plan from the order, pre-filled with each ordered intervention and its
     frequency and with the ordered daily visits. A client has one living plan per provider."""
-    if order.status not in ACTIVE_STATUSES:
+    if not order.state.active:
         raise ValidationError(_("En genomförandeplan skrivs mot en gällande beställning."))
     existing = ImplementationPlan.objects.filter(client=order.client, provider=order.provider)
     if existing.exists():

@@ -18,7 +18,7 @@ from bestallning import selectors as order_selectors
 from bestallning.forms import Catalogue
 from bestallning.models import Order
 from genomforandeplan import permissions, selectors, services
-from genomforandeplan.choices import MeetingPlace, Participant, PlanStatus
+from genomforandeplan.choices import MeetingPlace, Participant
 from genomforandeplan.forms import (
     ITEMS_PREFIX,
     MAX_ITEMS,
@@ -483,7 +483,7 @@ def plan_detail(request, pk: int):
             "assignment": getattr(order, "contact_assignment", None),
             "can_write": can_write,
             "can_review": permissions.can_review_plan(user, plan),
-            "draft_in_progress": bool(versions) and plan.status == PlanStatus.DRAFT,
+            "draft_in_progress": bool(versions) and plan.state.draft,
         },
     )
 
@@ -558,7 +558,7 @@ def plan_pdf(request, pk: int):
 def plan_review(request, pk: int):
     """The ready plan beside the order, with the coverage check on top: approve or return."""
     plan = _plan(request, pk)
-    if plan.status != PlanStatus.READY:
+    if not plan.state.can_review:
         messages.info(request, _("Planen väntar inte på granskning."))
         return redirect("plan_detail", pk=plan.pk)
     require(permissions.can_review_plan(request.user, plan))

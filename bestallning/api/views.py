@@ -17,7 +17,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from bestallning import permissions, selectors, services
+from bestallning import permissions, selectors, services, states
 from bestallning.api.filters import OrderFilter
 from bestallning.api.serializers import (
     DecisionSerializer,
@@ -25,7 +25,6 @@ from bestallning.api.serializers import (
     NeedChangeReportSerializer,
     OrderSerializer,
 )
-from bestallning.choices import OrderStatus
 from bestallning.models import Order
 from ramtid.api.mixins import LoggedReadMixin
 
@@ -56,15 +55,16 @@ class OrderViewSet(LoggedReadMixin, viewsets.ReadOnlyModelViewSet):
     def _transition(
         self,
         allowed: Callable[[object, Order], bool],
-        states: tuple[str, ...],
+        allowed_from: frozenset,
         refused: str,
         run: Callable[[Order], object],
     ):
         """Run one workflow transition on a visible order. `refused` says who may do it; an
-        order in a state the transition does not apply to is refused with its status."""
+        order in a status the transition does not start from (`allowed_from`, the state table
+        bestallning.states) is refused with its status."""
         order = self.get_object()
         if not allowed(self.request.user, order):
-            if order.status not in states:
+            if order.status not in allowed_from:
                 refused = _("Det går inte när beställningen har status ”%(status)s”.") % {
                     "status": order.get_status_display()
                 }
@@ -82,7 +82,7 @@ class OrderViewSet(LoggedReadMixin, viewsets.ReadOnlyModelViewSet):
         """Utförarens samordnare kvitterar att beställningen har kommit fram."""
         order = self._transition(
             permissions.can_receive_order,
-            (OrderStatus.SENT,),
+            states.RECEIVABLE,
             _("Bara utförarens samordnare kan kvittera beställningen."),
             lambda order: services.order_receive(order=order, by=request.user),
         )
@@ -96,7 +96,7 @@ class OrderViewSet(LoggedReadMixin, viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         order = self._transition(
             permissions.can_execute_order,
-            (OrderStatus.SENT, OrderStatus.RECEIVED),
+            states.EXECUTABLE,
             _("Bara utförarens samordnare kan verkställa beställningen."),
             lambda order: services.order_execute(
                 order=order, by=request.user, executed_on=data.validated_data["executed_on"]
@@ -116,7 +116,7 @@ class OrderViewSet(LoggedReadMixin, viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         report = self._transition(
             permissions.can_report_need_change,
-            (OrderStatus.SENT, OrderStatus.RECEIVED, OrderStatus.EXECUTED),
+            states.NEED_CHANGE_REPORTABLE,
             _("Bara utföraren som har beställningen kan rapportera förändrat behov."),
             lambda order: services.need_change_report(
                 order=order, by=request.user, **data.validated_data
