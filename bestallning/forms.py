@@ -353,14 +353,24 @@ class OrderChangeForm(forms.Form):
 
 
 class OrderEndForm(forms.Form):
-    ended_on = forms.DateField(
-        label=_("Sista dag beställningen gäller"), widget=DateInput(), initial=timezone.localdate
-    )
+    ended_on = forms.DateField(label=_("Sista dag beställningen gäller"), widget=DateInput())
     reason = forms.CharField(
         label=_("Anledning till avslut"),
         widget=text_area(3),
         help_text=_("T.ex. att brukaren har flyttat eller inte längre vill ha hjälp."),
     )
+
+    def __init__(self, *args, order: Order, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Today, or the start of an order that has not started yet: the service refuses a last
+        # day before the start, so the default must never be one.
+        ended_on = self.fields["ended_on"]
+        ended_on.initial = max(timezone.localdate(), order.valid_from)
+        # The last day is included (valid_to: "gäller till och med").
+        ended_on.help_text = _(
+            "Tidigast %(start)s, dagen beställningen börjar gälla. Är det sista dagen gäller "
+            "beställningen bara den dagen."
+        ) % {"start": f"{order.valid_from:%Y-%m-%d}"}
 
 
 class OrderExecuteForm(forms.Form):

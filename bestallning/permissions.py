@@ -60,16 +60,18 @@ def can_view_personal_number(user: User, order: Order) -> bool:
     )
 
 
+def is_orders_coordinator(user: User, order: Order) -> bool:
+    """The provider's coordinators acknowledge its orders and record the day the help started,
+    whatever state the order is in now (the views tell an action already done from a 403)."""
+    return order.provider_id in provider_ids(user, {Role.PROVIDER_COORDINATOR})
+
+
 def can_receive_order(user: User, order: Order) -> bool:
-    return order.state.receivable and order.provider_id in provider_ids(
-        user, {Role.PROVIDER_COORDINATOR}
-    )
+    return order.state.receivable and is_orders_coordinator(user, order)
 
 
 def can_execute_order(user: User, order: Order) -> bool:
-    return order.state.executable and (
-        order.provider_id in provider_ids(user, {Role.PROVIDER_COORDINATOR})
-    )
+    return order.state.executable and is_orders_coordinator(user, order)
 
 
 def can_report_need_change(user: User, order: Order) -> bool:

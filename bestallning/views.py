@@ -1,9 +1,12 @@
 """Pages for decisions, orders and change-of-need reports. Thin: every object is fetched through
 a selector (another organisation's is a 404), every action is checked by a permission (a visible
-object the user may not act on is a 403), and every write is one service call."""
+object the user may not act on is a 403), and every write is one service call. An action the user
+may take on an object that is no longer in a state for it (done in another tab, by a colleague, or
+a page brought back with Back) leads to the object's page with what has happened, not to a 403."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django import forms
@@ -13,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -79,6 +83,20 @@ def _order_crumbs(order: Order) -> list[tuple[str, str]]:
         (_("Beställning %(date)s") % {"date": f"{order.valid_from:%Y-%m-%d}"},
          reverse("order_detail", args=[order.pk])),
     ]  # fmt: skip
+
+
+def _already(request, text: str, url_name: str, pk: int) -> HttpResponse:
+    """The user may take this action, but the object has moved on: its page, with what has
+    happened as information."""
+    messages.info(request, text)
+    return redirect(url_name, pk=pk)
+
+
+def _order_moved_on(order: Order) -> str:
+    """Why an order that was replaced or ended takes no more provider actions."""
+    if OrderState.of(order).superseded:
+        return _("Beställningen har ersatts av en ny beställning.")
+    return _("Beställningen är avslutad.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -155,7 +173,9 @@ def decision_edit(request, pk: int):
 def decision_withdraw(request, pk: int):
     """Withdraw a decision that should not stand, with the reason."""
     decision = _decision(request, pk)
-    require(permissions.can_withdraw_decision(request.user, decision))
+    require(permissions.can_create_decision(request.user, decision.client))
+    if decision.is_withdrawn:
+        return _already(request, _("Beslutet är redan återkallat."), "decision_detail", decision.pk)
     form = DecisionWithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -672,13 +692,19 @@ def order_delete(request, pk: int):
 # The issued order
 
 
+def _day(moment: datetime.datetime) -> str:
+    """The Swedish date of a moment stored in UTC: what was done at 00:30 in Stockholm is that
+    day's, not the day before's."""
+    return f"{timezone.localtime(moment):%Y-%m-%d}"
+
+
 def _history(order: Order) -> list[tuple[str, str]]:
-    rows = [(_("Skapad"), f"{order.created_at:%Y-%m-%d}, {order.ordered_by}")]
+    rows = [(_("Skapad"), f"{_day(order.created_at)}, {order.ordered_by}")]
     if order.sent_at:
-        rows.append((_("Skickad till utföraren"), f"{order.sent_at:%Y-%m-%d}, {order.sent_by}"))
+        rows.append((_("Skickad till utföraren"), f"{_day(order.sent_at)}, {order.sent_by}"))
     if order.received_at:
         rows.append((_("Mottagen av utföraren"),
-                     f"{order.received_at:%Y-%m-%d}, {order.received_by}"))  # fmt: skip
+                     f"{_day(order.received_at)}, {order.received_by}"))  # fmt: skip
     if order.executed_on:
         rows.append((_("Verkställd"), f"{order.executed_on:%Y-%m-%d}"))
     state = OrderState.of(order)
@@ -757,6 +783,12 @@ def order_change(request, pk: int):
     if successor is not None:
         messages.info(request, _("Det finns redan en ändring av beställningen."))
         return redirect("order_detail", pk=successor.pk)
+    state = OrderState.of(order)
+    if state.draft:
+        return redirect("order_edit", pk=order.pk)  # a draft is changed on its own page
+    if not state.changeable:
+        text = _order_moved_on(order) + " " + _("Den kan inte längre ändras.")
+        return _already(request, text, "order_detail", order.pk)
     form = OrderChangeForm(request.POST or None, order=order)
     if request.method == "POST" and form.is_valid():
         try:
@@ -788,8 +820,16 @@ def order_change(request, pk: int):
 @login_required
 def order_end(request, pk: int):
     order = _order(request, pk)
-    require(permissions.can_order(request.user, order) and OrderState.of(order).endable)
-    form = OrderEndForm(request.POST or None)
+    require(permissions.can_order(request.user, order))
+    state = OrderState.of(order)
+    if state.draft:
+        text = _("Utkastet är inte skickat och behöver inte avslutas. Ta bort det om det inte ska "
+                 "skickas.")  # fmt: skip
+        return _already(request, text, "order_edit", order.pk)
+    if not state.endable:
+        text = _("Beställningen är redan avslutad.") if state.ended else _order_moved_on(order)
+        return _already(request, text, "order_detail", order.pk)
+    form = OrderEndForm(request.POST or None, order=order)
     if request.method == "POST" and form.is_valid():
         try:
             services.order_end(order=order, by=request.user, **form.cleaned_data)
@@ -816,7 +856,12 @@ def order_end(request, pk: int):
 @require_POST
 def order_receive(request, pk: int):
     order = _order(request, pk)
-    require(permissions.can_receive_order(request.user, order))
+    require(permissions.is_orders_coordinator(request.user, order))
+    if not OrderState.of(order).receivable:
+        # Acknowledged already, in another tab or by a colleague; or replaced or ended since.
+        done = order.received_at is not None
+        text = _("Beställningen är redan kvitterad.") if done else _order_moved_on(order)
+        return _already(request, text, "order_detail", order.pk)
     try:
         services.order_receive(order=order, by=request.user)
     except ValidationError as error:
@@ -831,7 +876,11 @@ def order_receive(request, pk: int):
 @require_POST
 def order_execute(request, pk: int):
     order = _order(request, pk)
-    require(permissions.can_execute_order(request.user, order))
+    require(permissions.is_orders_coordinator(request.user, order))
+    if not OrderState.of(order).executable:
+        done = order.executed_on is not None
+        text = _("Beställningen är redan verkställd.") if done else _order_moved_on(order)
+        return _already(request, text, "order_detail", order.pk)
     form = OrderExecuteForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Ange datumet då hjälpen började, som ÅÅÅÅ-MM-DD."))
@@ -857,7 +906,11 @@ def order_execute(request, pk: int):
 def need_change_create(request, order_pk: int):
     """The provider tells the officer that the client's needs have changed (004 §3.1, §4.2.4)."""
     order = _order(request, order_pk)
-    require(permissions.can_report_need_change(request.user, order))
+    require(permissions.is_orders_provider(request.user, order))
+    if not OrderState.of(order).need_change_reportable:
+        text = _order_moved_on(order) + " " + _("Förändrade behov rapporteras på den beställning "
+                                                "som gäller.")  # fmt: skip
+        return _already(request, text, "order_detail", order.pk)
     form = NeedChangeReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -914,7 +967,9 @@ def _render_need_change(request, report, form: NeedChangeNoChangeForm):
 def need_change_answer(request, pk: int):
     """'Ingen ändring' with its reason (a new order answers the report when it is sent)."""
     report = _report(request, pk)
-    require(permissions.can_answer_need_change(request.user, report))
+    require(permissions.can_order(request.user, report.order))
+    if not report.is_open:
+        return _already(request, _("Rapporten är redan besvarad."), "need_change_detail", report.pk)
     form = NeedChangeNoChangeForm(request.POST)
     if form.is_valid():
         try:

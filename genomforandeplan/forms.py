@@ -198,9 +198,6 @@ class PlanForm(HeadingsForm):
             initial[f"step_{key}_on"] = day or ""
         for key, text in (plan.coverage_reasons or {}).items():
             initial[f"reason_{key}"] = text
-        if plan.state.reopens_on_save:
-            # A completed plan that is opened to be changed needs the client's approval anew.
-            initial["client_approved_on"], initial["client_approval_how"] = None, ""
         return initial
 
     def checklist_rows(self) -> list[tuple]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import Case, CharField, F, Max, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,7 +31,7 @@ from genomforandeplan.models import (
     PlanReview,
     PlanVersion,
 )
-from genomforandeplan.states import PlanState
+from genomforandeplan.states import AFTER_SAVE, PlanState
 from ramtid.choices import Role
 from ramtid.models import InterventionType, User
 
@@ -252,9 +252,9 @@ def plan_save(
 ) -> ImplementationPlan:
     """Save the working copy, all or nothing, against the version the page was read at.
 
-    Saving a ready, approved or returned plan makes it a draft again: the completed versions
-    stay as they were, and a new version is made when the client approves the revision. The
-    client's approval of the last version does not carry over to the revision.
+    Saving a ready or approved plan makes it the draft of a new version, a returned one stays
+    returned (states.AFTER_SAVE): the completed versions stay as they were, and a new version is
+    made when the client approves the revision.
     """
     errors = _validate_fields(plan, fields)
     for index, item in enumerate(items):
@@ -270,12 +270,12 @@ def plan_save(
     if errors:
         raise ValidationError(errors)
     values = {key: fields[key] for key in PLAN_FIELDS if key in fields}
-    current = ImplementationPlan.objects.filter(pk=plan.pk, version=version).first()
-    if current is not None and PlanState.of(current).reopens_on_save:
-        values.setdefault("client_approved_on", None)
-        values.setdefault("client_approval_how", "")
+    status_after_save = Case(
+        *(When(status=before, then=Value(after)) for before, after in AFTER_SAVE.items()),
+        output_field=CharField(),
+    )
     updated = ImplementationPlan.objects.filter(pk=plan.pk, version=version).update(
-        **values, status=PlanStatus.DRAFT, version=F("version") + 1
+        **values, status=status_after_save, version=F("version") + 1
     )
     if not updated:
         raise StaleVersion(
@@ -404,11 +404,8 @@ def plan_complete(
     blockers = rules.completion_blockers(completion_facts(plan, order))
     if blockers:
         raise ValidationError([blocker.message for blocker in blockers])
-    plan.order, plan.status, plan.version = order, PlanStatus.READY, plan.version + 1
-    plan.save(update_fields=["client_approved_on", "client_approval_how", "order", "status",
-                             "version"])  # fmt: skip
     number = (plan.versions.aggregate(last=Max("number"))["last"] or 0) + 1
-    return PlanVersion.objects.create(
+    version = PlanVersion.objects.create(
         plan=plan,
         number=number,
         order=order,
@@ -416,6 +413,12 @@ def plan_complete(
         client_approved_on=plan.client_approved_on,
         created_by=by,
     )
+    # The approval belongs to the version now; the next revision needs the client's own.
+    plan.client_approved_on, plan.client_approval_how = None, ""
+    plan.order, plan.status, plan.version = order, PlanStatus.READY, plan.version + 1
+    plan.save(update_fields=["client_approved_on", "client_approval_how", "order", "status",
+                             "version"])  # fmt: skip
+    return version
 
 
 @transaction.atomic

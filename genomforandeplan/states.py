@@ -1,9 +1,9 @@
 """The plan's states and what each allows: the one table that services, permissions, the API,
 views and templates read (templates get the booleans of `PlanState`, never raw status strings).
 
-    draft ──complete──▶ ready ──review──▶ approved
-      ▲                   │        └────▶ returned
-      └──── save ─────────┴──────────────────┘   (saving a completed plan opens a new draft)
+    draft ──complete──▶ ready ──review──▶ approved ──save──▶ draft
+      ▲                   │        └────▶ returned ──save──▶ returned ──complete──▶ ready
+      └────── save ───────┘
 """
 
 from __future__ import annotations
@@ -13,11 +13,22 @@ from dataclasses import dataclass
 from genomforandeplan.choices import PlanStatus
 
 # Which statuses each transition may start from.
-SAVABLE = frozenset(PlanStatus)  # saving any plan makes it a draft of the next version
-COMPLETABLE = frozenset({PlanStatus.DRAFT, PlanStatus.RETURNED, PlanStatus.APPROVED})
+SAVABLE = frozenset(PlanStatus)
+# A ready or approved plan is completed as it stands; changed, it becomes a draft again.
+COMPLETABLE = frozenset({PlanStatus.DRAFT, PlanStatus.RETURNED})
 REVIEWABLE = frozenset({PlanStatus.READY})
 # A completed version exists and is not being reworked: the officer may have it in hand.
 COMPLETED = frozenset({PlanStatus.READY, PlanStatus.APPROVED})
+
+# What saving the working copy makes of the plan. A ready or approved plan that is changed
+# becomes the draft of a new version; a returned plan stays returned, with the officer's comment
+# in view, until the reworked version is completed.
+AFTER_SAVE = {
+    PlanStatus.DRAFT: PlanStatus.DRAFT,
+    PlanStatus.READY: PlanStatus.DRAFT,
+    PlanStatus.APPROVED: PlanStatus.DRAFT,
+    PlanStatus.RETURNED: PlanStatus.RETURNED,
+}
 
 
 @dataclass(frozen=True)
@@ -56,6 +67,5 @@ class PlanState:
         return self.status in REVIEWABLE
 
     @property
-    def reopens_on_save(self) -> bool:
-        """Saving starts a new draft: the client must approve the plan again."""
-        return self.status != PlanStatus.DRAFT
+    def status_after_save(self) -> PlanStatus:
+        return AFTER_SAVE[self.status]

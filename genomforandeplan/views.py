@@ -283,7 +283,9 @@ def _check_context(plan: ImplementationPlan, order: Order, plan_form: PlanForm) 
     }
 
 
-def _render_edit(request, plan, plan_form=None, formset=None, status=200):
+def _render_edit(request, plan, plan_form=None, formset=None, status=200, stale=False):
+    """The plan page; `stale` when what was posted met a newer save: the page shows what was
+    typed, and the browser keeps it to be offered again after a reload (autosave.js)."""
     order = services.current_order(plan)
     bound = plan_form is not None
     if not bound:
@@ -309,6 +311,7 @@ def _render_edit(request, plan, plan_form=None, formset=None, status=200):
             "needs_revision": services.needs_revision(plan, order),
             "review": _latest_review(plan),
             "error_list": _error_list(plan_form, formset) if bound else [],
+            "stale": stale,
         },
         status=status,
     )
@@ -337,13 +340,14 @@ def plan_edit(request, pk: int):
             plan_form, formset = _parse(request, plan, order, data)
             return _render_edit(request, plan, plan_form, formset)
         plan_form, formset = _parse(request, plan, order)
-        if _save(request, plan, plan_form, formset) == SAVED:
+        outcome = _save(request, plan, plan_form, formset)
+        if outcome == SAVED:
             if "complete" in request.POST:
                 return redirect("plan_complete", pk=plan.pk)
             messages.success(request, _("Planen är sparad."))
             return redirect("plan_edit", pk=plan.pk)
         plan.refresh_from_db()
-        return _render_edit(request, plan, plan_form, formset)
+        return _render_edit(request, plan, plan_form, formset, stale=outcome == STALE)
     _log(request, plan, _("Genomförandeplanen (redigering)"))
     return _render_edit(request, plan)
 
@@ -559,7 +563,17 @@ def plan_review(request, pk: int):
     """The ready plan beside the order, with the coverage check on top: approve or return."""
     plan = _plan(request, pk)
     if not plan.state.can_review:
-        messages.info(request, _("Planen väntar inte på granskning."))
+        review = _latest_review(plan)
+        if review is not None and request.method == "POST":
+            # Someone reviewed it first (another tab, another officer): say who and how.
+            messages.info(
+                request,
+                _("Planen är redan granskad: %(outcome)s av %(who)s %(when)s.")
+                % {"outcome": review.get_outcome_display().lower(), "who": review.reviewed_by,
+                   "when": f"{timezone.localtime(review.reviewed_at):%Y-%m-%d %H:%M}"},
+            )  # fmt: skip
+        else:
+            messages.info(request, _("Planen väntar inte på granskning."))
         return redirect("plan_detail", pk=plan.pk)
     require(permissions.can_review_plan(request.user, plan))
     form = PlanReviewForm(request.POST or None)

@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "ramtid.middleware.HtmxSignedOutMiddleware",
     "ramtid.audit.AuditContextMiddleware",
 ]
 
@@ -260,6 +261,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Beställningar, genomförandeplaner och uppföljning av hemtjänst med ramtid.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs describe case data: for those who have signed in, like the API.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # No online validator badge: it would send the schema's address to validator.swagger.io, and

@@ -13,7 +13,7 @@ from bestallning import rules as order_rules
 from bestallning.api.serializers import ClientRefSerializer, OrderSerializer
 from bestallning.choices import Period
 from bestallning.models import Order
-from genomforandeplan import rules, selectors, services
+from genomforandeplan import permissions, rules, selectors, services
 from genomforandeplan.choices import CHECKLIST_STEPS, MeetingPlace, Participant
 from genomforandeplan.models import (
     HEADING_FIELDS,
@@ -23,6 +23,7 @@ from genomforandeplan.models import (
     PlanItem,
     PlanVersion,
 )
+from genomforandeplan.states import COMPLETED, PlanState
 from ramtid.api.serializers import PageFactsMixin
 from ramtid.models import InterventionType, User
 
@@ -98,7 +99,15 @@ class VersionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PlanVersion
-        fields = ["number", "order", "created_at", "created_by", "review_outcome", "review_comment"]
+        fields = [
+            "number",
+            "order",
+            "client_approved_on",
+            "created_at",
+            "created_by",
+            "review_outcome",
+            "review_comment",
+        ]
         read_only_fields = fields
 
 
@@ -158,6 +167,26 @@ class PlanSerializer(PageFactsMixin, serializers.ModelSerializer):
     next_follow_up_due = serializers.SerializerMethodField()
     versions = VersionSerializer(many=True, read_only=True)
     follow_ups = FollowUpSerializer(many=True, read_only=True)
+    content_version = serializers.SerializerMethodField(
+        help_text="Vilken klarmarkerad version innehållet kommer från; null för utförarens eget "
+        "arbetsexemplar. Beställarenheten ser bara klarmarkerade versioner."
+    )
+
+    # What the provider may be rewriting: the ordering unit reads it from the newest completed
+    # version instead (as on the plan's page), never from the working copy.
+    WORKING_COPY = (
+        *HEADING_FIELDS,
+        "planned_daily_visits",
+        "participants",
+        "meeting_place",
+        "meeting_place_other",
+        "client_influence",
+        "deviation_reason",
+        "deviation_helper",
+        "life_story",
+        "coverage_reasons",
+        "client_approval_how",
+    )
 
     class Meta:
         model = ImplementationPlan
@@ -170,6 +199,7 @@ class PlanSerializer(PageFactsMixin, serializers.ModelSerializer):
             "status",
             "status_display",
             "version",
+            "content_version",
             *HEADING_FIELDS,
             "planned_daily_visits",
             "participants",
@@ -209,6 +239,48 @@ class PlanSerializer(PageFactsMixin, serializers.ModelSerializer):
             for plan in plans
         }
 
+    def _reads_versions_only(self, plan: ImplementationPlan) -> bool:
+        return not permissions.can_write_plan(self.context["request"].user, plan.provider_id)
+
+    def get_content_version(self, plan: ImplementationPlan) -> int | None:
+        if not self._reads_versions_only(plan):
+            return None
+        return max((v.number for v in plan.versions.all()), default=None)
+
+    def to_representation(self, plan: ImplementationPlan) -> dict:
+        data = super().to_representation(plan)
+        if not self._reads_versions_only(plan):
+            return data
+        latest = max(plan.versions.all(), key=lambda version: version.number)
+        frozen = latest.snapshot
+        empty = {"participants": [], "coverage_reasons": {}, "planned_daily_visits": None}
+        for name in self.WORKING_COPY:
+            if name in HEADING_FIELDS:
+                data[name] = frozen.get("headings", {}).get(name, "")
+            else:
+                data[name] = frozen.get(name, empty.get(name, ""))
+        data["client_approved_on"] = latest.client_approved_on.isoformat()
+        data["checklist"] = {}
+        data["items"] = [
+            {
+                "id": None,
+                "intervention_type": item.get("intervention_type_id"),
+                "intervention_type_name": item["name"],
+                "period": None,
+                "occasions": None,
+                "every_n_weeks": None,
+                "frequency_text": item["frequency"],
+                **{name: item["headings"].get(name, "") for name in HEADING_FIELDS},
+            }
+            for item in frozen.get("items", [])
+        ]
+        # What blocks the provider's next completion, and the gaps of a working copy being
+        # reworked, are the provider's business until the client approves it.
+        data["completion_blockers"] = []
+        if PlanState.of(plan).status not in COMPLETED:
+            data["coverage_gaps"] = []
+        return data
+
     def get_current_order(self, plan: ImplementationPlan) -> int:
         return self.facts(plan).order.pk
 
@@ -229,6 +301,8 @@ class PlanSerializer(PageFactsMixin, serializers.ModelSerializer):
         ]
 
     def get_completion_blockers(self, plan: ImplementationPlan) -> list[str]:
+        if not PlanState.of(plan).can_complete:
+            return []  # ready or approved: nothing to complete until it is changed
         return [
             blocker.message for blocker in rules.completion_blockers(self.facts(plan).completion)
         ]

@@ -39,6 +39,9 @@
   var OFFLINE_TEXT =
     "Inte sparat – ingen anslutning. Det du skriver finns kvar på den här enheten " +
     "och sparas när anslutningen är tillbaka.";
+  var SIGNED_OUT_TEXT =
+    "Inte sparat – du är utloggad. Det du skriver finns kvar på den här enheten och " +
+    "sparas när du har loggat in igen.";
   var SKIPPED = /-(TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS$/;
 
   function say(text) {
@@ -217,7 +220,9 @@
     var xhr = event.detail.xhr;
     if (xhr && xhr.status) {
       offline = false;
-      if (xhr.getResponseHeader("X-Ramtid-Save") === "saved" && edits === sentEdits) {
+      if (xhr.status === 401) {
+        say(SIGNED_OUT_TEXT); // the session ended: what is kept waits for the next sign-in
+      } else if (xhr.getResponseHeader("X-Ramtid-Save") === "saved" && edits === sentEdits) {
         forget(); // everything typed is on the server now
       }
     }
@@ -311,6 +316,20 @@
 
   function opened() {
     var kept = read();
+    if (form.dataset.autosaveStale === "true") {
+      // "Spara" met a save made elsewhere: the page shows what was typed, but nothing of it is
+      // saved. Keep it, to be offered back once the page is reloaded with the newer version.
+      if (kept) {
+        kept.submitted = false;
+      } else {
+        var fields = snapshot();
+        kept = { version: form.elements.version.value, at: new Date().toISOString(),
+                 tab: tab, names: fields.names, values: fields.values };
+      }
+      kept.submitted = false;
+      window.localStorage.setItem(storageKey, JSON.stringify(kept));
+      return;
+    }
     if (!kept) {
       return;
     }

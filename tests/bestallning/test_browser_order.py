@@ -100,3 +100,23 @@ def test_a_long_order_passes_axe_and_its_time_basis_scrolls_by_keyboard(
     aside.focus()
     expect(aside).to_be_focused()  # a keyboard user can reach it and scroll it
     assert watched.errors == []
+
+
+def test_tabbing_onto_the_send_button_sends_nothing(page, watched, live_server, world):
+    """The time basis request fires as the officer types; with focus on "Skicka till
+    utföraren" (its formaction is the send URL) it must still only recompute, never send."""
+    kinds = catalogue(world.municipality)
+    order = make_order(world, rows=[row(kinds["Duschhjälp"])])
+    log_in_with_a_cookie(page, live_server, world.officer)
+    page.goto(reverse("order_edit", args=[order.pk]))
+    posts = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    send = page.get_by_role("button", name="Skicka till utföraren")
+    page.get_by_label("Personfaktorer").fill("Tycker om att prata om sina barnbarn.")
+    send.focus()  # as a quick Tab would, before the time basis request goes
+    page.wait_for_timeout(1200)
+    assert posts and all(
+        url.endswith(reverse("order_time_basis", args=[order.pk])) for url in posts
+    )
+    assert Order.objects.get(pk=order.pk).status == "draft"
+    assert watched.errors == []

@@ -600,7 +600,7 @@ def test_the_provider_reports_a_change_of_need_and_the_officer_answers_no_change
     officer = world.login(world.officer)
     start = officer.get(reverse("start"))
     assert reverse("need_change_detail", args=[report.pk]) in start.content.decode()
-    assert "1 förändrade behov att besvara" in text_of(start)
+    assert "1 förändrat behov att besvara" in text_of(start)
 
     detail_url = reverse("need_change_detail", args=[report.pk])
     assert "lunginflammation" in text_of(officer.get(detail_url))

@@ -234,10 +234,13 @@ def test_the_approval_saved_with_the_plan_completes_it(world, plan):
     done = api.post(_url(plan, "klarmarkera"), {"version": saved["version"]}, format="json")
 
     assert done.status_code == 200, done.json()
-    assert (done.json()["status"], done.json()["client_approval_how"]) == (
+    body = done.json()
+    assert (body["status"], body["versions"][-1]["client_approved_on"]) == (
         PlanStatus.READY,
-        "Muntligt i hemmet.",
+        TODAY.isoformat(),
     )
+    # The approval went into the version; the working copy waits for the next one's.
+    assert (body["client_approved_on"], body["client_approval_how"]) == (None, "")
 
 
 def test_completing_a_plan_someone_has_saved_since_is_a_409(world, plan):
@@ -570,3 +573,31 @@ def test_the_schema_has_the_plan_endpoints(db, tmp_path):
         "/api/insatser/{id}/",
     ):
         assert f"{path}:" in schema
+
+
+def test_the_officer_reads_the_completed_version_never_the_working_copy(world, plan):
+    """While the contact person reworks a plan, the ordering unit's API reads the newest
+    completed version, as its pages do; the working copy is the provider's."""
+    complete(world, plan)
+    plan.refresh_from_db()
+    services.plan_review(plan=plan, by=world.officer, approve=False, comment="Saknar dusch.")
+    plan.refresh_from_db()
+    items = items_of(plan)
+    items[0].need_help_with = "Halvskrivet utkast"
+    services.plan_save(plan=plan, by=world.contact_person, version=plan.version,
+                       fields={"life_story": "Påbörjad, inte klar"}, items=items)  # fmt: skip
+
+    officer = _api(world.officer).get(_url(plan)).json()
+    assert officer["content_version"] == 1
+    assert officer["life_story"] == "" and "Påbörjad" not in str(officer)
+    assert "Halvskrivet utkast" not in str(officer)
+    assert officer["items"][0]["need_help_with"] == "Hjälp att tvätta ryggen och fötterna."
+    assert officer["client_approved_on"] == TODAY.isoformat()
+    assert officer["completion_blockers"] == [] and officer["coverage_gaps"] == []
+    listed = _api(world.officer).get(_url()).json()["results"][0]
+    assert "Halvskrivet utkast" not in str(listed)
+    # The provider reads and writes its working copy as before.
+    provider = _api(world.contact_person).get(_url(plan)).json()
+    assert provider["content_version"] is None
+    assert provider["life_story"] == "Påbörjad, inte klar"
+    assert provider["items"][0]["need_help_with"] == "Halvskrivet utkast"

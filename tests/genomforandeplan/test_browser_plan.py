@@ -243,3 +243,28 @@ def test_adding_a_card_focuses_it_and_breaks_no_rule_of_the_page(
         "Promenad",
     ]
     assert watched.errors == []
+
+
+def test_spara_after_a_conflict_keeps_what_was_typed(page, live_server, world, plan):
+    """Two tabs on one plan: the second one's text meets the first one's save. Pressing
+    "Spara" there cannot save it, but the text is kept and offered back after a reload."""
+    log_in_with_a_cookie(page, live_server, world.contact_person)
+    edit_url = reverse("plan_edit", args=[plan.pk])
+    first = page
+    first.goto(edit_url)
+    second = page.context.new_page()
+    second.goto(edit_url)
+
+    whole_plan(first).get_by_label("Mitt mål").fill("Från första fliken")
+    expect(first.locator("#autosave-status")).to_have_text(SAVED)
+    whole_plan(second).get_by_label("Vad jag behöver hjälp med").fill("Från andra fliken")
+    expect(second.locator("#autosave-status")).to_contain_text("någon annan har sparat planen")
+    second.get_by_role("button", name="Spara", exact=True).click()
+    expect(second.get_by_role("heading", name="Planen är inte sparad")).to_be_visible()
+
+    second.get_by_role("link", name="Öppna den senaste versionen av planen").click()
+    offer = second.get_by_role("alert").filter(has_text="som inte sparades")
+    offer.get_by_role("button", name="Lägg tillbaka mina ändringar").click()
+    expect(second.locator("#autosave-status")).to_have_text(SAVED)
+    plan.refresh_from_db()
+    assert (plan.my_goal, plan.need_help_with) == ("Från första fliken", "Från andra fliken")

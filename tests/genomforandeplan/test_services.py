@@ -409,19 +409,38 @@ def test_completing_against_a_version_someone_else_has_saved_over_freezes_nothin
     assert not PlanVersion.objects.exists()
 
 
-def test_reopening_a_completed_plan_asks_for_the_clients_approval_again(world, plan):
+def test_the_approval_is_frozen_with_the_version_and_a_revision_needs_its_own(world, plan):
+    version = complete(world, plan)
+    plan.refresh_from_db()
+    assert version.client_approved_on == TODAY and version.snapshot["client_approval_how"]
+    assert (plan.client_approved_on, plan.client_approval_how) == (None, "")
+    plan = services.plan_save(
+        plan=plan, by=world.contact_person, version=plan.version,
+        fields={"my_goal": "Nytt mål"}, items=items_of(plan),
+    )  # fmt: skip
+    assert plan.status == PlanStatus.DRAFT
+    with pytest.raises(ValidationError) as error:
+        services.plan_complete(plan=plan, by=world.contact_person)
+    assert "Ange datum då brukaren godkände planen." in error.value.messages
+
+
+def test_a_returned_plan_stays_returned_while_it_is_reworked(world, plan):
+    """Typing in a returned plan must not hide the officer's comment or drop the plan from the
+    provider's list of plans to write: it stays returned until the client approves the rework."""
+    complete(world, plan)
+    services.plan_review(plan=plan, by=world.officer, approve=False, comment="Duschen saknas.")
+    plan.refresh_from_db()
+    plan = services.plan_save(
+        plan=plan, by=world.contact_person, version=plan.version,
+        fields={"my_goal": "Omarbetat"}, items=items_of(plan),
+    )  # fmt: skip
+    assert plan.status == PlanStatus.RETURNED
     complete(world, plan)
     plan.refresh_from_db()
-    assert plan.client_approved_on == TODAY
-    plan = services.plan_save(
-        plan=plan,
-        by=world.contact_person,
-        version=plan.version,
-        fields={"my_goal": "Nytt mål"},
-        items=items_of(plan),
-    )
-    assert (plan.status, plan.client_approved_on, plan.client_approval_how) == (
-        PlanStatus.DRAFT,
-        None,
-        "",
-    )
+    assert plan.status == PlanStatus.READY
+    # An approved plan that is changed becomes the draft of the next version.
+    services.plan_review(plan=plan, by=world.officer, approve=True)
+    plan.refresh_from_db()
+    plan = services.plan_save(plan=plan, by=world.contact_person, version=plan.version,
+                              fields={}, items=items_of(plan))  # fmt: skip
+    assert plan.status == PlanStatus.DRAFT

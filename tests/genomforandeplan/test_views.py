@@ -518,3 +518,14 @@ def test_the_confirmation_is_pressed_once_however_often_it_is_clicked(world, ord
     assert first.status_code == second.status_code == 302
     assert second["Location"] == reverse("plan_detail", args=[plan.pk])
     assert PlanVersion.objects.filter(plan=plan).count() == 1
+
+
+def test_a_second_review_is_told_who_reviewed_first(world, order):
+    plan = services.plan_start(order=order, by=world.contact_person)
+    complete(world, plan)
+    first, second = world.login(world.officer), world.login(world.officer)
+    url = reverse("plan_review", args=[plan.pk])
+    assert first.post(url, {"approve": "1"}).status_code == 302
+    response = second.post(url, {"approve": "0", "comment": "Saknar dusch."}, follow=True)
+    assert f"Planen är redan granskad: godkänd av {world.officer}" in text_of(response)
+    assert plan.versions.get().review.outcome == "approved"

@@ -104,3 +104,9 @@ def test_other_pages_allow_no_inline_code(world):
     assert csp["script-src"] == ["'self'"]
     assert csp["style-src"] == ["'self'"]
     assert "nonce=" not in response.content.decode()
+
+
+def test_the_schema_and_its_docs_are_for_signed_in_users(client, db):
+    """They describe case data: not for anyone on the network."""
+    for url in ("/api/schema/", API_DOCS):
+        assert client.get(url).status_code in (401, 403)

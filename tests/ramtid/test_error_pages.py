@@ -90,3 +90,10 @@ def test_a_form_sent_without_its_csrf_token_gets_the_swedish_403_and_nothing_hap
     assert "CSRF verification failed" not in html and "Forbidden" not in html
     assert 'aria-label="Huvudmeny"' in html  # the site's layout, with the user's menu
     assert http.get(reverse("start")).status_code == 200
+
+
+def test_a_bad_host_gets_a_swedish_400(client, settings):
+    settings.ALLOWED_HOSTS = ["ramtid.example.se"]
+    response = client.get("/", headers={"host": "evil.example.com"})
+    assert response.status_code == 400
+    assert "Felaktig begäran" in response.content.decode()
