@@ -148,6 +148,9 @@ class InterventionTypeAdmin(RoleAdminMixin, admin.ModelAdmin):
         "active",
         "municipality",
     ]
+    # The municipality may be empty (the default catalogue), and Django's admin joins only the
+    # relations that may not: named here, it is read with the rows, not once per row.
+    list_select_related = ["municipality"]
     list_filter = ["municipality", "category", "active"]
     list_editable = ["standard_minutes", "active"]
     search_fields = ["name"]

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from pghistory.middleware import HistoryMiddleware
 
-from ramtid.choices import AccessAction
+from ramtid.choices import AccessAction, AccessChannel
 from ramtid.models import AccessLog, Client, User
 
 
@@ -44,14 +44,31 @@ def task_context(*, task_name: str, task_id: str | None) -> pghistory.context:
 def log_access(
     *,
     user: User,
-    clients: Iterable[Client],
+    clients: Iterable[Client | int],
     action: AccessAction,
     what: str,
     request: HttpRequest | None = None,
 ) -> None:
-    """Record that `user` read these clients' data. One INSERT, whatever the number of clients."""
-    ip = client_ip(request)
-    AccessLog.objects.bulk_create(
-        AccessLog(user=user, client=client, action=action, what=what, ip_address=ip)
-        for client in clients
+    """Record that `user` read these clients' data: one row naming them all, in one INSERT,
+    whatever their number. Nothing shown (an empty list) is nothing read, so no row."""
+    ids = list(dict.fromkeys(c.pk if isinstance(c, Client) else int(c) for c in clients))
+    if not ids:
+        return
+    AccessLog.objects.create(
+        user=user,
+        client_ids=ids,
+        action=action,
+        what=what,
+        ip_address=client_ip(request),
+        channel=access_channel(request),
     )
+
+
+def access_channel(request: HttpRequest | None) -> AccessChannel | str:
+    """A session or a token. DRF puts the credentials its authenticator returned on the Django
+    request too (`request.auth`): the token for token authentication, None for a session."""
+    if request is None:
+        return ""
+    if getattr(request, "auth", None) is not None:
+        return AccessChannel.TOKEN
+    return AccessChannel.SESSION

@@ -45,3 +45,10 @@ class AccessAction(models.TextChoices):
     VIEW = "view", _("Öppnade")
     EXPORT = "export", _("Exporterade")
     API = "api", _("Hämtade via API")
+
+
+class AccessChannel(models.TextChoices):
+    """How the reader was signed in: a browser session, or an API token (a system's key)."""
+
+    SESSION = "session", _("Inloggad i webbläsaren")
+    TOKEN = "token", _("API-nyckel")
