@@ -298,6 +298,13 @@ class Order(models.Model):
         indexes = [
             models.Index(fields=["provider", "status"], name="order_provider_status"),
             models.Index(fields=["client", "status"], name="order_client_status"),
+            # Which clients a provider sees (ramtid.selectors._provider_clients): an EXISTS
+            # probe per client, and the provider's clients in client order for counting them.
+            models.Index(
+                fields=["provider", "client"],
+                condition=Q(sent_at__isnull=False),
+                name="order_sent_provider_client",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -295,6 +295,12 @@ class PlanFollowUp(models.Model):
         verbose_name = _("uppföljning av genomförandeplan")
         verbose_name_plural = _("uppföljningar av genomförandeplaner")
         ordering = ["-followed_up_on", "-id"]
+        # The last follow-up of a plan, read for every plan a worklist considers.
+        indexes = [
+            models.Index(
+                "plan", models.F("followed_up_on").desc(), name="plan_follow_up_plan_latest"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Uppföljning {self.followed_up_on}"

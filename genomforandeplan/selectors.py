@@ -28,7 +28,7 @@ from bestallning.models import Order
 from bestallning.selectors import order_with_interventions, orders_visible_to
 from bestallning.states import ACTIVE_STATUSES, ISSUED_STATUSES
 from genomforandeplan import rules
-from genomforandeplan.choices import DeadlineStatus
+from genomforandeplan.choices import DeadlineStatus, PlanStatus
 from genomforandeplan.models import (
     ContactAssignment,
     ImplementationPlan,
@@ -63,7 +63,7 @@ def plans_visible_to(user: User) -> QuerySet[ImplementationPlan]:
 # counted per provider and per officer in the database and never judged plan by plan in Python.
 
 
-class _DatePlusDays(Func):
+class DatePlusDays(Func):
     """date + integer days (PostgreSQL date arithmetic: over month and year ends, leap days)."""
 
     template = "(%(expressions)s)"
@@ -107,6 +107,64 @@ def _first_ready(order_ref: str = "pk") -> Subquery:
     )
 
 
+def plan_due() -> DatePlusDays:
+    """The day an order's plan is due: the executed day plus the municipality's days (004
+    §3.2.4, §4.1.1; 14 in Järfälla, 15 in Stockholm). Null before the help has started."""
+    return DatePlusDays(F("executed_on"), F("client__municipality__plan_deadline_days"))
+
+
+def plan_ever_ready() -> Exists:
+    """A plan version has been completed against the order: it was ready once."""
+    return Exists(PlanVersion.objects.filter(order=OuterRef("pk")))
+
+
+def missing_plans(orders: QuerySet[Order], today: datetime.date | None = None) -> QuerySet:
+    """The orders whose plan is missing: executed, past the due day, no version ever ready
+    (the MISSING of with_plan_deadline, as a filter an index can serve), ordered by due day."""
+    today = today or timezone.localdate()
+    return (
+        orders.filter(executed_on__isnull=False)
+        .alias(plan_due=plan_due())
+        .filter(plan_due__lt=today)
+        .exclude(plan_ever_ready())
+        .order_by("plan_due", "pk")
+    )
+
+
+def _plan_of_order(**conditions) -> QuerySet[ImplementationPlan]:
+    """The client's plan at the order's provider (one living plan per client and provider)."""
+    return ImplementationPlan.objects.filter(
+        client=OuterRef("client"), provider=OuterRef("provider"), **conditions
+    )
+
+
+def _with_a_version(plans: QuerySet[ImplementationPlan]) -> QuerySet[ImplementationPlan]:
+    return plans.filter(Exists(PlanVersion.objects.filter(plan=OuterRef("pk"))))
+
+
+def plan_never_ready() -> Exists:
+    """No plan for the client at the provider has ever been completed."""
+    return ~Exists(_with_a_version(_plan_of_order()))
+
+
+def plan_returned() -> Exists:
+    """The officer has returned the client's plan at the provider."""
+    return Exists(_plan_of_order(status=PlanStatus.RETURNED))
+
+
+def plan_to_revise() -> Exists:
+    """The plan was completed against another order than this one (004 §4.2.4)."""
+    return Exists(_with_a_version(_plan_of_order().exclude(order=OuterRef("pk"))))
+
+
+def plans_to_write(orders: QuerySet[Order]) -> QuerySet[Order]:
+    """The orders a plan is owed for: no plan ready once, one the officer returned, or one to
+    revise against this order. One anti-join: the order is done when its client's plan at the
+    provider was completed against it and is not returned."""
+    done = _with_a_version(_plan_of_order(order=OuterRef("pk")).exclude(status=PlanStatus.RETURNED))
+    return orders.exclude(Exists(done))
+
+
 def with_plan_deadline(orders: QuerySet[Order], today: datetime.date | None = None) -> QuerySet:
     """Orders annotated with their plan's deadline (004 §3.2.4, §4.1.1: ready within the
     municipality's days of the start, 14 in Järfälla, 15 in Stockholm):
@@ -127,10 +185,7 @@ def with_plan_deadline(orders: QuerySet[Order], today: datetime.date | None = No
         output_field=CharField(),
     )  # fmt: skip
     return (
-        orders.annotate(
-            plan_due=_DatePlusDays(F("executed_on"), F("client__municipality__plan_deadline_days")),
-            plan_ready_on=_first_ready(),
-        )
+        orders.annotate(plan_due=plan_due(), plan_ready_on=_first_ready())
         .annotate(plan_deadline=status)
         .annotate(
             plan_days_late=Case(
@@ -241,6 +296,27 @@ def order_plan_deadlines(
     }
 
 
+def with_follow_up_due(plans: QuerySet[ImplementationPlan]) -> QuerySet[ImplementationPlan]:
+    """Plans annotated with when the provider must next follow them up (004 §4.2.2): every N
+    months (the municipality's rule, 6 in Järfälla) from the last follow-up or the day the
+    plan was first approved; null before it was ever ready."""
+    versions = PlanVersion.objects.filter(plan=OuterRef("pk"))
+    return plans.annotate(
+        last_follow_up_on=Subquery(
+            PlanFollowUp.objects.filter(plan=OuterRef("pk"))
+            .order_by("-followed_up_on")
+            .values("followed_up_on")[:1]
+        ),
+        first_ready_on=Subquery(versions.order_by("number").values("client_approved_on")[:1]),
+    ).annotate(
+        # Null when neither exists: a null date plus an interval is null.
+        follow_up_due=_DatePlusMonths(
+            Coalesce(F("last_follow_up_on"), F("first_ready_on")),
+            F("client__municipality__plan_follow_up_months"),
+        )
+    )
+
+
 def with_plan_facts(plans: QuerySet[ImplementationPlan]) -> QuerySet[ImplementationPlan]:
     """Plans annotated, in SQL, with what worklists, dashboards and pages show of them:
 
@@ -260,32 +336,22 @@ def with_plan_facts(plans: QuerySet[ImplementationPlan]) -> QuerySet[Implementat
     newest_order = Order.objects.filter(
         client=OuterRef("client"), provider=OuterRef("provider"), status__in=ISSUED_STATUSES
     ).order_by("-valid_from", "-id")
-    return plans.annotate(
-        last_follow_up_on=Subquery(
-            PlanFollowUp.objects.filter(plan=OuterRef("pk"))
-            .order_by("-followed_up_on")
-            .values("followed_up_on")[:1]
-        ),
-        first_ready_on=Subquery(versions.order_by("number").values("client_approved_on")[:1]),
-        latest_number=Subquery(versions.order_by("-number").values("number")[:1]),
-        review_outcome=Subquery(latest_review.values("outcome")[:1]),
-        review_version=Subquery(latest_review.values("version__number")[:1]),
-        review_comment=Subquery(latest_review.values("comment")[:1]),
-        current_order_id=Coalesce(Subquery(newest_order.values("pk")[:1]), F("order_id")),
-    ).annotate(
-        follow_up_due=Case(
-            When(last_follow_up_on__isnull=True, first_ready_on__isnull=True, then=Value(None)),
-            default=_DatePlusMonths(
-                Coalesce(F("last_follow_up_on"), F("first_ready_on")),
-                F("client__municipality__plan_follow_up_months"),
+    return (
+        with_follow_up_due(plans)
+        .annotate(
+            latest_number=Subquery(versions.order_by("-number").values("number")[:1]),
+            review_outcome=Subquery(latest_review.values("outcome")[:1]),
+            review_version=Subquery(latest_review.values("version__number")[:1]),
+            review_comment=Subquery(latest_review.values("comment")[:1]),
+            current_order_id=Coalesce(Subquery(newest_order.values("pk")[:1]), F("order_id")),
+        )
+        .annotate(
+            needs_revision=Case(
+                When(latest_number__isnull=False, then=~Q(current_order_id=F("order_id"))),
+                default=Value(False),
+                output_field=BooleanField(),
             ),
-            output_field=DateField(),
-        ),
-        needs_revision=Case(
-            When(latest_number__isnull=False, then=~Q(current_order_id=F("order_id"))),
-            default=Value(False),
-            output_field=BooleanField(),
-        ),
+        )
     )
 
 
@@ -296,7 +362,7 @@ with_worklist_facts = with_plan_facts
 def plan_facts(plan: ImplementationPlan) -> ImplementationPlan:
     """The plan with the annotations of `with_plan_facts`: itself when it has them, else read
     once more."""
-    if hasattr(plan, "follow_up_due"):
+    if hasattr(plan, "needs_revision"):
         return plan
     return with_plan_facts(ImplementationPlan.objects.filter(pk=plan.pk)).get()
 
@@ -306,16 +372,15 @@ def follow_up_due_of(plan: ImplementationPlan) -> datetime.date | None:
     return plan.follow_up_due
 
 
-def current_orders(plans: Iterable[ImplementationPlan]) -> dict[int, Order]:
-    """`services.current_order` for many plans in one query (plus the prefetches): {plan id: the
-    newest issued order for the plan's client at its provider, or else the plan's own order}.
-
-    The orders come with what the plans API reads of them: the interventions with their types
-    and package contents, the client's municipality and the contact assignment.
-    """
+def current_order_ids(plans: Iterable[ImplementationPlan]) -> dict[int, int]:
+    """{plan id: id of the order the plan must now follow}: the newest issued order for the
+    plan's client at its provider, or else the plan's own order. Plans annotated by
+    `with_plan_facts` carry it; for others, one query on the index of orders by client."""
     plans = list(plans)
     if not plans:
         return {}
+    if all(hasattr(plan, "current_order_id") for plan in plans):
+        return {plan.pk: plan.current_order_id for plan in plans}  # with_plan_facts read it
     # PostgreSQL's DISTINCT ON: the newest issued order of each client and provider.
     newest = (
         Order.objects.filter(
@@ -325,20 +390,31 @@ def current_orders(plans: Iterable[ImplementationPlan]) -> dict[int, Order]:
         )
         .order_by("client_id", "provider_id", "-valid_from", "-id")
         .distinct("client_id", "provider_id")
-        .values("pk")
+        .values_list("client_id", "provider_id", "pk")
     )
-    orders = order_with_interventions(
-        Order.objects.filter(Q(pk__in=newest) | Q(pk__in={plan.order_id for plan in plans}))
-    ).select_related(
-        "client__municipality", "contact_assignment__contact_person", "contact_assignment__deputy"
-    )
-    by_pk = {order.pk: order for order in orders}
-    by_pair = {
-        (order.client_id, order.provider_id): order
-        for order in sorted(by_pk.values(), key=lambda order: (order.valid_from, order.pk))
-        if order.status in ISSUED_STATUSES
-    }
+    by_pair = {(client_id, provider_id): pk for client_id, provider_id, pk in newest}
     return {
-        plan.pk: by_pair.get((plan.client_id, plan.provider_id)) or by_pk[plan.order_id]
-        for plan in plans
+        plan.pk: by_pair.get((plan.client_id, plan.provider_id), plan.order_id) for plan in plans
     }
+
+
+def current_orders(
+    plans: Iterable[ImplementationPlan], orders: QuerySet[Order] | None = None
+) -> dict[int, Order]:
+    """`services.current_order` for many plans in two queries (plus the prefetches): {plan id:
+    the newest issued order for the plan's client at its provider, or else the plan's own
+    order}.
+
+    By default the orders come with what a plan's page reads of them: the interventions with
+    their types, life areas and package contents, the client's municipality and the contact
+    assignment. A list that reads less passes its own, leaner `orders`.
+    """
+    ids = current_order_ids(plans)
+    if orders is None:
+        orders = order_with_interventions(Order.objects.all()).select_related(
+            "client__municipality",
+            "contact_assignment__contact_person",
+            "contact_assignment__deputy",
+        )
+    by_pk = orders.in_bulk(set(ids.values()))
+    return {plan_pk: by_pk[order_pk] for plan_pk, order_pk in ids.items()}

@@ -6,14 +6,27 @@ reach another organisation's client: the object simply is not found, which is a 
 
 from __future__ import annotations
 
+import heapq
 import re
 from dataclasses import dataclass
+from itertools import islice
 
 from django.conf import settings
 from django.contrib.postgres.lookups import TrigramSimilar
 from django.contrib.postgres.search import TrigramSimilarity
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Func, Q, QuerySet, TextField, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Concat, Greatest, StrIndex
 from django.db.models.lookups import Contains, GreaterThan
 from django.utils.module_loading import import_string
@@ -35,11 +48,19 @@ def _provider_clients(provider_ids: set[int]) -> Q:
     This is the one place that relation is defined (the `orders` of the bestallning app, named
     by its relation so that the core does not import the app). Drafts are not sent, so a
     provider never sees a client because of an order still being written.
+
+    A semi-join (EXISTS): each client is tested once, however many orders it has, by a probe
+    of the partial index order_sent_provider_client (bestallning migration 0005), so a page or
+    a search of a provider's clients reads only the orders of the clients it looks at; a join
+    or an IN over all the provider's orders would read and hash every one of them first.
     """
+    orders = Client._meta.get_field("orders").related_model._default_manager
     return Q(
-        pk__in=Client.objects.filter(
-            orders__provider_id__in=provider_ids, orders__sent_at__isnull=False
-        ).values("pk")
+        Exists(
+            orders.filter(
+                client_id=OuterRef("pk"), provider_id__in=provider_ids, sent_at__isnull=False
+            )
+        )
     )
 
 
@@ -187,43 +208,80 @@ def _has(text, part) -> GreaterThan:
     return GreaterThan(StrIndex(text, part), 0)
 
 
-def client_access_history(*, client: Client) -> list[dict]:
+def client_access_history(*, client: Client) -> AccessHistory:
     """Reads and writes of one client's data, newest first, for the unit manager's follow-up.
 
-    Reads come from AccessLog; writes from the trigger-written events, whose context names the
-    person (or the Celery task) and the address.
+    Reads come from AccessLog, each row one request that showed the client (alone, or as one
+    of `shown` clients in a list); writes from the trigger-written events, whose context names
+    the person (or the Celery task) and the address. Paged: see AccessHistory.
     """
-    rows = [
-        {
-            "at": entry.at,
-            "user": entry.user,
-            "kind": entry.get_action_display(),
-            "what": entry.what,
-            "ip": entry.ip_address,
-        }
-        for entry in AccessLog.objects.filter(client=client).select_related("user")
-    ]
-    events = [
-        (event, "Brukaruppgifter") for event in ClientEvent.objects.filter(pgh_obj_id=client.pk)
-    ] + [
-        (event, f"Närstående: {event.name}")
-        for event in ClientRelativeEvent.objects.filter(client_id=client.pk)
-    ]
-    user_ids = {(event.pgh_context or {}).get("user") for event, _ in events}
-    users = User.objects.in_bulk([uid for uid in user_ids if uid])
-    for event, what in events:
-        context = event.pgh_context or {}
-        task = context.get("task")
-        rows.append(
+    return AccessHistory(
+        reads=AccessLog.objects.filter(client_ids__contains=[client.pk])
+        .annotate(shown=Func("client_ids", function="cardinality", output_field=IntegerField()))
+        .defer("client_ids")  # a start page's row can name thousands of clients
+        .select_related("user")
+        .order_by("-at", "-id"),
+        client_writes=ClientEvent.objects.filter(pgh_obj_id=client.pk).order_by(
+            "-pgh_created_at", "-pgh_id"
+        ),
+        relative_writes=ClientRelativeEvent.objects.filter(client_id=client.pk).order_by(
+            "-pgh_created_at", "-pgh_id"
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class AccessHistory:
+    """Three newest-first querysets read as one newest-first sequence, which a Paginator pages.
+
+    A page ending at row n reads at most n rows of each source (by its index) and merges them,
+    so a client seen in thousands of lists costs a page, not the whole log. `count()` is three
+    counts.
+    """
+
+    reads: QuerySet[AccessLog]
+    client_writes: QuerySet[ClientEvent]
+    relative_writes: QuerySet[ClientRelativeEvent]
+
+    def count(self) -> int:
+        return sum(qs.count() for qs in (self.reads, self.client_writes, self.relative_writes))
+
+    def __getitem__(self, window: slice) -> list[dict]:
+        stop = window.stop
+        reads = [
             {
-                "at": event.pgh_created_at,
-                "user": users.get(context.get("user")) or (f"Uppgift: {task}" if task else None),
-                "kind": WRITE_LABELS.get(event.pgh_label, event.pgh_label),
-                "what": what,
-                "ip": context.get("ip"),
+                "at": entry.at,
+                "user": entry.user,
+                "kind": entry.get_action_display(),
+                "what": entry.what,
+                "shown": entry.shown,
+                "ip": entry.ip_address,
             }
-        )
-    return sorted(rows, key=lambda row: row["at"], reverse=True)
+            for entry in self.reads[:stop]
+        ]
+        events = [(event, "Brukaruppgifter") for event in self.client_writes[:stop]] + [
+            (event, f"Närstående: {event.name}") for event in self.relative_writes[:stop]
+        ]
+        user_ids = {(event.pgh_context or {}).get("user") for event, _ in events}
+        users = User.objects.in_bulk([uid for uid in user_ids if uid])
+        writes = []
+        for event, what in events:
+            context = event.pgh_context or {}
+            task = context.get("task")
+            who = users.get(context.get("user")) or (f"Uppgift: {task}" if task else None)
+            writes.append(
+                {
+                    "at": event.pgh_created_at,
+                    "user": who,
+                    "kind": WRITE_LABELS.get(event.pgh_label, event.pgh_label),
+                    "what": what,
+                    "shown": None,
+                    "ip": context.get("ip"),
+                }
+            )
+        writes.sort(key=lambda row: row["at"], reverse=True)
+        rows = heapq.merge(reads, writes, key=lambda row: row["at"], reverse=True)
+        return list(islice(rows, window.start, stop))
 
 
 WRITE_LABELS = {"insert": "Registrerade", "update": "Ändrade", "delete": "Tog bort"}

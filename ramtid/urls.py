@@ -7,6 +7,7 @@ from ramtid import views
 
 urlpatterns = [
     path("", views.start, name="start"),
+    path("arbetslista/<slug:key>/", views.worklist_page, name="worklist"),
     path("logga-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("brukare/", views.client_list, name="client_list"),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from ramtid import permissions, selectors, services
+from ramtid import permissions, selectors, services, worklists
 from ramtid.audit import log_access
 from ramtid.choices import AccessAction, Role
 from ramtid.forms import ClientForm, ClientRelativeForm, ClientSearchForm, apply_service_errors
@@ -23,10 +23,18 @@ from ramtid.pdf import pdf_response, render_pdf
 from ramtid.web import require, visible
 
 CLIENTS_PER_PAGE = 50
+ACCESS_LOG_PER_PAGE = 50
 
 
 @login_required
 def start(request):
+    """What must I do today? Each of the user's worklists with its count and its most urgent
+    rows (ramtid.worklists): bounded, whatever the size of the user's scope."""
+    sections = worklists.sections_for(request.user)
+    _log_shown(request, sections, _("Startsidan"))
+    groups: dict[str, list] = {}
+    for section in sections:
+        groups.setdefault(section.worklist.group, []).append(section)
     return render(
         request,
         "ramtid/start.html",
@@ -34,9 +42,48 @@ def start(request):
             "memberships": permissions.memberships(request.user),
             "client_count": selectors.clients_visible_to(request.user).count(),
             "can_create_client": permissions.can_create_client(request.user),
-            "panels": render_panels("RAMTID_START_PANELS", request),
+            "sections": sections,
+            "groups": list(groups.items()),
         },
     )
+
+
+def _log_shown(request, sections, what: str) -> None:
+    """One access-log entry for every client the page lists (ramtid.audit)."""
+    clients = {}
+    for section in sections:
+        for row in section.rows:
+            client = section.worklist.client_of(row)
+            clients[client.pk] = client
+    if clients:
+        log_access(user=request.user, clients=clients.values(), action=AccessAction.LIST,
+                   what=what, request=request)  # fmt: skip
+
+
+@login_required
+def worklist_page(request, key: str):
+    """A whole worklist: paginated, filterable, most urgent first."""
+    item = worklists.worklist(key)
+    if item is None or not item.applies_to(request.user):
+        raise Http404
+    queryset = item.queryset(request.user)
+    filters = None
+    if item.filterset_class is not None:
+        filters = item.filterset_class(request.GET or None, queryset=queryset, user=request.user)
+        queryset = filters.qs if filters.is_bound and filters.is_valid() else queryset
+    ids = queryset.values_list("pk", flat=True)
+    page = Paginator(ids, worklists.ROWS_PER_PAGE).get_page(request.GET.get("sida"))
+    rows = worklists.rows_of(item, request.user, queryset, page.object_list)
+    section = worklists.Section(item, page.paginator.count, rows)
+    _log_shown(request, [section], item.title)
+    query = request.GET.copy()
+    query.pop("sida", None)
+    return render(
+        request,
+        "ramtid/worklist.html",
+        {"worklist": item, "section": section, "page": page, "filters": filters,
+         "query": query.urlencode()},
+    )  # fmt: skip
 
 
 @login_required
@@ -219,10 +266,12 @@ def client_access_log(request, pk):
         what="Åtkomstloggen",
         request=request,
     )
+    history = selectors.client_access_history(client=client)
+    page = Paginator(history, ACCESS_LOG_PER_PAGE).get_page(request.GET.get("sida"))
     return render(
         request,
         "ramtid/client_access_log.html",
-        {"client": client, "entries": selectors.client_access_history(client=client)},
+        {"client": client, "page": page, "entries": page.object_list},
     )
 
 

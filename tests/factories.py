@@ -38,7 +38,8 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("code",)
 
     name = factory.Sequence(lambda n: f"Testkommun {n}")
-    code = factory.Sequence(lambda n: f"{9000 + n:04d}")
+    # Four digits whatever the length of the run (a municipality code is four digits).
+    code = factory.Sequence(lambda n: f"{1000 + n % 8000:04d}")
 
 
 class OrderingUnitFactory(factory.django.DjangoModelFactory):

@@ -224,7 +224,11 @@ def test_client_edit_form_has_the_clients_name_in_the_heading(world):
 
 def test_access_log_lists_who_read_the_client(world):
     AccessLog.objects.create(
-        user=world.officer, client=world.client, action="view", what="Brukarsidan", ip_address=None
+        user=world.officer,
+        client_ids=[world.client.pk],
+        action="view",
+        what="Brukarsidan",
+        ip_address=None,
     )
     url = reverse("client_access_log", args=[world.client.pk])
     response = world.login(world.manager).get(url)

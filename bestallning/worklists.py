@@ -1,0 +1,181 @@
+"""The worklists of decisions and orders (ramtid.worklists): the unit manager's decisions to
+approve, the officer's change-of-need reports, drafts and orders waiting for the provider, and
+the provider's new and changed orders. Each is a scoped queryset, most urgent first; the start
+page shows its count and first rows, its own page the rest."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from bestallning import ordered_time, permissions, selectors, states
+from bestallning.choices import OrderStatus
+from bestallning.forms import OrderExecuteForm
+from ramtid import permissions as core_permissions
+from ramtid.choices import Role
+from ramtid.formatting import hhmm
+from ramtid.models import Provider
+from ramtid.worklists import Worklist, WorklistFilters
+
+ORDERS = _("Beställningar")
+
+
+def _officer_units(user) -> set[int]:
+    return core_permissions.ordering_unit_ids(user, {Role.CASE_OFFICER})
+
+
+class DecisionsToApprove(Worklist):
+    """Decisions above an officer's delegation, waiting for this unit manager (002)."""
+
+    key = "beslut-att-godkanna"
+    group = _("Att godkänna")
+    title = _("Beslut som väntar på ditt godkännande")
+    one = _("beslut att godkänna")
+    many = _("beslut att godkänna")
+    caption = _("Beslut över handläggarnas delegation, äldst först")
+    empty = _("Inga beslut väntar på ditt godkännande.")
+    head_template = "bestallning/worklists/decisions_head.html"
+    row_template = "bestallning/worklists/decision_row.html"
+
+    def applies_to(self, user) -> bool:
+        return bool(core_permissions.ordering_unit_ids(user, {Role.UNIT_MANAGER}))
+
+    def queryset(self, user):
+        return selectors.decisions_awaiting_manager(user).order_by("decided_on", "pk")
+
+    def decorate(self, user, rows):
+        for decision in rows:
+            decision.hours_hhmm = hhmm(ordered_time.frame_minutes(decision))
+        return rows
+
+
+class NeedChangesToAnswer(Worklist):
+    """The unit's open change-of-need reports, so that none waits for one officer."""
+
+    key = "forandrade-behov"
+    group = ORDERS
+    title = _("Förändrade behov att besvara")
+    one = _("förändrat behov att besvara")
+    many = _("förändrade behov att besvara")
+    caption = _("Rapporter om förändrat behov från utförarna, äldst först")
+    empty = _("Inga rapporter om förändrat behov väntar på svar.")
+    head_template = "bestallning/worklists/reports_head.html"
+    row_template = "bestallning/worklists/report_row.html"
+
+    def applies_to(self, user) -> bool:
+        return bool(_officer_units(user))
+
+    def queryset(self, user):
+        return (
+            selectors.need_changes_visible_to(user)
+            .filter(answer="", order__client__ordering_unit_id__in=_officer_units(user))
+            .order_by("reported_at", "pk")
+        )
+
+    def client_of(self, row):
+        return row.order.client
+
+
+class MyDrafts(Worklist):
+    key = "utkast"
+    group = ORDERS
+    title = _("Dina utkast")
+    one = _("utkast")
+    many = _("utkast")
+    caption = _("Beställningar du har påbörjat men inte skickat, äldst först")
+    empty = _("Du har inga osända utkast.")
+    head_template = "bestallning/worklists/drafts_head.html"
+    row_template = "bestallning/worklists/draft_row.html"
+
+    def applies_to(self, user) -> bool:
+        return bool(_officer_units(user))
+
+    def queryset(self, user):
+        return (
+            selectors.orders_visible_to(user)
+            .filter(status__in=states.EDITABLE, ordered_by=user)
+            .order_by("created_at", "pk")
+        )
+
+
+class ProviderFilters(WorklistFilters):
+    provider = django_filters.ModelChoiceFilter(
+        label=_("Utförare"), queryset=Provider.objects.none(), empty_label=_("Alla utförare")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        municipalities = {m.municipality_id for m in core_permissions.memberships(self.user)}
+        self.filters["provider"].queryset = Provider.objects.filter(
+            municipality_id__in=municipalities
+        )
+
+
+class WaitingForProvider(Worklist):
+    """The officer's orders the provider has not yet received or started (DOMAIN.md §7)."""
+
+    key = "vantar-pa-utforaren"
+    group = ORDERS
+    title = _("Väntar på utföraren")
+    one = _("beställning väntar på utföraren")
+    many = _("beställningar väntar på utföraren")
+    caption = _(
+        "Skickade beställningar som utföraren inte har kvitterat eller verkställt, äldst först"
+    )
+    empty = _("Utförarna har tagit emot och verkställt alla dina beställningar.")
+    head_template = "bestallning/worklists/waiting_head.html"
+    row_template = "bestallning/worklists/waiting_row.html"
+    filterset_class = ProviderFilters
+
+    def applies_to(self, user) -> bool:
+        return bool(_officer_units(user))
+
+    def queryset(self, user):
+        return (
+            selectors.orders_visible_to(user)
+            .filter(client__ordering_unit_id__in=_officer_units(user))
+            .filter(status__in=states.EXECUTABLE)
+            .filter(Q(ordered_by=user) | Q(client__responsible_officer=user))
+            .order_by("sent_at", "pk")
+        )
+
+
+class InboxFilters(WorklistFilters):
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[
+            (OrderStatus.SENT, _("Inte kvitterad")),
+            (OrderStatus.RECEIVED, _("Mottagen, inte verkställd")),
+        ],
+        empty_label=_("Alla"),
+    )
+
+
+class NewOrders(Worklist):
+    """New and changed orders: the coordinator acknowledges them and records the start date."""
+
+    key = "nya-bestallningar"
+    group = ORDERS
+    title = _("Nya och ändrade beställningar")
+    one = _("ny eller ändrad beställning")
+    many = _("nya eller ändrade beställningar")
+    caption = _("Beställningar som inte är kvitterade eller verkställda, äldst först")
+    empty = _("Inga nya eller ändrade beställningar.")
+    head_template = "bestallning/worklists/inbox_head.html"
+    row_template = "bestallning/worklists/inbox_row.html"
+    filterset_class = InboxFilters
+
+    def applies_to(self, user) -> bool:
+        return bool(core_permissions.provider_ids(user))
+
+    def queryset(self, user):
+        return selectors.provider_inbox(user).order_by("sent_at", "pk")
+
+    def decorate(self, user, rows):
+        for order in rows:
+            order.can_receive = permissions.can_receive_order(user, order)
+            order.can_execute = permissions.can_execute_order(user, order)
+            if order.can_execute:
+                order.execute_form = OrderExecuteForm(auto_id=f"id_execute_{order.pk}_%s")
+        return rows

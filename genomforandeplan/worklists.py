@@ -1,0 +1,261 @@
+"""The worklists of contact persons and plans (ramtid.worklists): the coordinator's clients
+without a contact person, the provider's plans to write and follow-ups due, and the officer's
+plans to review and missing plans. Deadlines and "needs revision" come from the SQL annotations
+of genomforandeplan.selectors, so a list is filtered, counted and ordered in the database."""
+
+from __future__ import annotations
+
+import datetime
+
+import django_filters
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bestallning.selectors import orders_visible_to
+from bestallning.states import ACTIVE_STATUSES
+from bestallning.worklists import ProviderFilters
+from genomforandeplan import permissions, selectors
+from genomforandeplan.models import ImplementationPlan, PlanVersion
+from ramtid import permissions as core_permissions
+from ramtid.choices import Role
+from ramtid.models import User
+from ramtid.worklists import Worklist, WorklistFilters
+
+PLANS = _("Genomförandeplaner")
+FOLLOW_UP_HORIZON_DAYS = 30  # a follow-up shows on the worklist this long before it is due
+
+
+def _executed(orders):
+    """Orders in force whose help has started: the ones a plan is owed for."""
+    return orders.filter(status__in=ACTIVE_STATUSES, executed_on__isnull=False)
+
+
+class WithoutContactPerson(Worklist):
+    """The coordinator's clients without a contact person, by when one must be offered."""
+
+    key = "utan-kontaktman"
+    group = PLANS
+    title = _("Brukare utan kontaktman")
+    one = _("brukare utan kontaktman")
+    many = _("brukare utan kontaktman")
+    caption = _("Gällande beställningar där kontaktman inte är utsedd, den mest brådskande först")
+    empty = _("Alla brukare med gällande beställning har en kontaktman.")
+    head_template = "genomforandeplan/worklists/without_contact_head.html"
+    row_template = "genomforandeplan/worklists/without_contact_row.html"
+
+    def applies_to(self, user) -> bool:
+        return bool(core_permissions.provider_ids(user, {Role.PROVIDER_COORDINATOR}))
+
+    def queryset(self, user):
+        return (
+            selectors.orders_without_contact_person(user)
+            .annotate(
+                contact_due=selectors.DatePlusDays(
+                    Coalesce(F("executed_on"), F("valid_from")),
+                    F("client__municipality__contact_person_days"),
+                )
+            )
+            .order_by("contact_due", "pk")
+        )
+
+    def decorate(self, user, rows):
+        today = timezone.localdate()
+        for order in rows:
+            order.contact_late = order.contact_due < today
+            order.can_assign = permissions.can_assign_contact(user, order)
+        return rows
+
+
+MISSING, RETURNED, REVISE = "saknas", "atersand", "revidera"
+
+
+class PlansToWriteFilters(WorklistFilters):
+    what = django_filters.ChoiceFilter(
+        label=_("Vad"),
+        choices=[
+            (MISSING, _("Ej klar första gången")),
+            (RETURNED, _("Återsänd")),
+            (REVISE, _("Revidera mot ny beställning")),
+        ],
+        empty_label=_("Allt"),
+        method="filter_what",
+    )
+    contact_person = django_filters.ModelChoiceFilter(
+        label=_("Kontaktman"),
+        field_name="contact_assignment__contact_person",
+        queryset=User.objects.none(),
+        empty_label=_("Alla kontaktmän"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["contact_person"].queryset = (
+            User.objects.filter(
+                memberships__provider_id__in=core_permissions.provider_ids(self.user),
+                memberships__role__in=[Role.CONTACT_PERSON, Role.PROVIDER_COORDINATOR],
+            )
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+
+    def filter_what(self, queryset, name, value):
+        condition = {
+            MISSING: selectors.plan_never_ready(),
+            RETURNED: selectors.plan_returned(),
+            REVISE: selectors.plan_to_revise(),
+        }[value]
+        return queryset.filter(condition)
+
+
+class PlansToWrite(Worklist):
+    """Executed orders whose plan is not written, returned by the officer, or to be revised
+    against a new order: returned first, then by deadline."""
+
+    key = "planer-att-skriva"
+    group = PLANS
+    title = _("Genomförandeplaner att skriva")
+    one = _("plan att skriva")
+    many = _("planer att skriva")
+    caption = _(
+        "Planer som saknas, är återsända eller ska revideras, återsända först, sedan efter "
+        "tidsfrist"
+    )
+    empty = _("Alla verkställda beställningar har en klar genomförandeplan.")
+    head_template = "genomforandeplan/worklists/to_write_head.html"
+    row_template = "genomforandeplan/worklists/to_write_row.html"
+    filterset_class = PlansToWriteFilters
+
+    def applies_to(self, user) -> bool:
+        return bool(core_permissions.provider_ids(user))
+
+    def queryset(self, user):
+        orders = _executed(orders_visible_to(user)).filter(
+            provider_id__in=core_permissions.provider_ids(user)
+        )
+        return (
+            selectors.plans_to_write(orders)
+            .alias(returned=selectors.plan_returned(), plan_due=selectors.plan_due())
+            .select_related("contact_assignment__contact_person")
+            .order_by("-returned", "plan_due", "pk")
+        )
+
+    def decorate(self, user, rows):
+        pairs = Q(pk__in=[])
+        for order in rows:
+            pairs |= Q(client_id=order.client_id, provider_id=order.provider_id)
+        plans = {
+            (plan.client_id, plan.provider_id): plan
+            for plan in selectors.with_plan_facts(ImplementationPlan.objects.filter(pairs))
+        }
+        deadlines = selectors.order_plan_deadlines(rows)
+        for order in rows:
+            order.plan = plans.get((order.client_id, order.provider_id))
+            order.assignment = getattr(order, "contact_assignment", None)
+            order.returned = order.plan is not None and order.plan.state.returned
+            order.to_revise = order.plan is not None and order.plan.needs_revision
+            order.deadline = deadlines.get(order.pk)
+        return rows
+
+
+class FollowUpsDue(Worklist):
+    """Plans to follow up within a month, or overdue (004 §4.2.2), soonest first."""
+
+    key = "uppfoljningar"
+    group = PLANS
+    title = _("Uppföljningar av planer")
+    one = _("uppföljning att göra")
+    many = _("uppföljningar att göra")
+    caption = _("Planer som ska följas upp inom 30 dagar eller är försenade, den tidigaste först")
+    empty = _("Inga planer ska följas upp den närmaste månaden.")
+    head_template = "genomforandeplan/worklists/follow_ups_head.html"
+    row_template = "genomforandeplan/worklists/follow_up_row.html"
+
+    def applies_to(self, user) -> bool:
+        return bool(core_permissions.provider_ids(user))
+
+    def queryset(self, user):
+        horizon = timezone.localdate() + datetime.timedelta(days=FOLLOW_UP_HORIZON_DAYS)
+        return (
+            selectors.with_follow_up_due(
+                selectors.plans_visible_to(user).filter(
+                    provider_id__in=core_permissions.provider_ids(user)
+                )
+            )
+            .filter(follow_up_due__lte=horizon)
+            .order_by("follow_up_due", "pk")
+        )
+
+    def decorate(self, user, rows):
+        today = timezone.localdate()
+        for plan in rows:
+            plan.follow_up_late = plan.follow_up_due < today
+        return rows
+
+
+class PlansToReview(Worklist):
+    """Plans the client has approved, waiting for the officer, oldest first (004 §4.1.1)."""
+
+    key = "planer-att-granska"
+    group = PLANS
+    title = _("Planer att granska")
+    one = _("plan att granska")
+    many = _("planer att granska")
+    caption = _(
+        "Genomförandeplaner som brukaren har godkänt och som väntar på granskning, äldst först"
+    )
+    empty = _("Inga planer väntar på granskning.")
+    head_template = "genomforandeplan/worklists/to_review_head.html"
+    row_template = "genomforandeplan/worklists/to_review_row.html"
+    filterset_class = ProviderFilters
+
+    def applies_to(self, user) -> bool:
+        return bool(core_permissions.ordering_unit_ids(user, {Role.CASE_OFFICER}))
+
+    def queryset(self, user):
+        latest = PlanVersion.objects.filter(plan=OuterRef("pk")).order_by("-number")
+        return (
+            selectors.plans_to_review(user)
+            .annotate(
+                latest_number=Subquery(latest.values("number")[:1]),
+                completed_at=Subquery(latest.values("created_at")[:1]),
+            )
+            .select_related("order__client__municipality")
+            .order_by("completed_at", "pk")
+        )
+
+    def decorate(self, user, rows):
+        deadlines = selectors.order_plan_deadlines([plan.order for plan in rows])
+        for plan in rows:
+            plan.deadline = deadlines.get(plan.order_id)
+        return rows
+
+
+class MissingPlans(Worklist):
+    """The unit's executed orders whose plan is past its deadline and not ready."""
+
+    key = "saknade-planer"
+    group = PLANS
+    title = _("Saknade planer")
+    one = _("saknad plan")
+    many = _("saknade planer")
+    caption = _("Verkställda beställningar utan klar plan efter tidsfristen, äldst först")
+    empty = _("Ingen plan saknas efter tidsfristen.")
+    head_template = "genomforandeplan/worklists/missing_head.html"
+    row_template = "genomforandeplan/worklists/missing_row.html"
+    filterset_class = ProviderFilters
+
+    def applies_to(self, user) -> bool:
+        return bool(core_permissions.ordering_unit_ids(user, {Role.CASE_OFFICER}))
+
+    def queryset(self, user):
+        units = core_permissions.ordering_unit_ids(user, {Role.CASE_OFFICER})
+        orders = _executed(orders_visible_to(user)).filter(client__ordering_unit_id__in=units)
+        return selectors.missing_plans(orders)
+
+    def decorate(self, user, rows):
+        deadlines = selectors.order_plan_deadlines(rows)
+        for order in rows:
+            order.deadline = deadlines.get(order.pk)
+        return rows

@@ -1,0 +1,117 @@
+"""Worklists: the lists each role works from, bounded whatever the size of the user's scope.
+
+A worklist is a queryset already scoped to the user and ordered by urgency. The start page shows
+each of the user's worklists with its count, computed in SQL (one query), and its first rows;
+the whole list is a page of its own, paginated and filterable (`/arbetslista/<key>/`). Nothing
+brings a user's scope into Python: a start page costs the same at 500 and at 6,000 clients.
+
+The apps define their worklists (bestallning/worklists.py, genomforandeplan/worklists.py) and
+settings.RAMTID_WORKLISTS names them in the order of the start page, so the core never imports
+the apps built on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import django_filters
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils.module_loading import import_string
+
+ROWS_ON_START = 10  # rows a section shows on the start page; the rest on its own page
+ROWS_PER_PAGE = 50
+
+
+class Worklist:
+    """One list. Subclasses say who it is for, what it holds and how a row reads."""
+
+    key: str = ""  # its address: /arbetslista/<key>/
+    group: str = ""  # the start page's heading the section stands under
+    title: str = ""
+    one: str = ""  # the count's words: "1 plan att granska"
+    many: str = ""  # "2 planer att granska"
+    caption: str = ""  # for screen readers: what the rows are and their order
+    empty: str = ""  # said when there is nothing to do
+    head_template: str = ""  # the table's <tr> of column headings
+    row_template: str = ""  # one <tr>, the row in `row`
+    filterset_class = None  # a django-filter FilterSet for the full list, if any
+
+    def applies_to(self, user) -> bool:
+        raise NotImplementedError
+
+    def queryset(self, user) -> QuerySet:
+        """Scoped to the user and ordered by urgency, most urgent first."""
+        raise NotImplementedError
+
+    def decorate(self, user, rows: list) -> list:
+        """What a page of rows shows beyond the queryset (bounded: only these rows)."""
+        return rows
+
+    def client_of(self, row):
+        return row.client
+
+
+class WorklistFilters(django_filters.FilterSet):
+    """A worklist's filters (GET parameters: they carry no personal data); choices may depend
+    on the user, e.g. the contact persons of the user's provider."""
+
+    def __init__(self, data=None, queryset=None, *, user, **kwargs):
+        self.user = user
+        super().__init__(data, queryset, **kwargs)
+
+
+def worklists() -> list[Worklist]:
+    return [import_string(path)() for path in getattr(settings, "RAMTID_WORKLISTS", [])]
+
+
+def worklist(key: str) -> Worklist | None:
+    return next((item for item in worklists() if item.key == key), None)
+
+
+@dataclass
+class Section:
+    """A worklist on the start page: its count and its first rows."""
+
+    worklist: Worklist
+    count: int
+    rows: list = field(default_factory=list)
+
+    @property
+    def more(self) -> bool:
+        return self.count > len(self.rows)
+
+    @property
+    def count_words(self) -> str:
+        """What is counted, in the number the count needs: "plan att granska" or "planer …"."""
+        return self.worklist.one if self.count == 1 else self.worklist.many
+
+
+def rows_of(item: Worklist, user, queryset: QuerySet, ids_page) -> list:
+    """The rows of one page of a worklist, most urgent first, decorated.
+
+    Sorting a long list by urgency needs only the ids: they are sorted alone (a lean query, the
+    related rows the page shows are not joined for thousands of rows), then the page's rows
+    are read in full, with their related rows, in a second query."""
+    ids = list(ids_page)
+    if not ids:
+        return []
+    by_id = {row.pk: row for row in queryset.filter(pk__in=ids)}
+    return item.decorate(user, [by_id[pk] for pk in ids if pk in by_id])
+
+
+def sections_for(user, *, rows: int = ROWS_ON_START) -> list[Section]:
+    """The user's worklists with their counts (one aggregate query each) and first rows."""
+    sections = []
+    for item in worklists():
+        if not item.applies_to(user):
+            continue
+        queryset = item.queryset(user)
+        count = queryset.count()
+        shown = (
+            rows_of(item, user, queryset, queryset.values_list("pk", flat=True)[:rows])
+            if count
+            else []
+        )
+        sections.append(Section(item, count, shown))
+    return sections
