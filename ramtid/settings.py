@@ -96,12 +96,19 @@ RAMTID_CLIENT_PANELS: list[str] = [
 ]
 # The client list's status filter: a function (user) -> list[ramtid.selectors.ClientStatus].
 RAMTID_CLIENT_STATUS_FILTER = "bestallning.selectors.client_order_statuses"
-RAMTID_START_PANELS: list[str] = [
-    "bestallning.panels.manager_worklist",
-    "bestallning.panels.officer_worklist",
-    "genomforandeplan.panels.officer_worklist",
-    "bestallning.panels.provider_inbox",
-    "genomforandeplan.panels.provider_worklist",
+# The worklists of the start page, in order (ramtid/worklists.py): each app's lists of what is
+# due, bounded and counted in SQL, each with a page of its own.
+RAMTID_WORKLISTS: list[str] = [
+    "bestallning.worklists.DecisionsToApprove",
+    "genomforandeplan.worklists.PlansToReview",
+    "genomforandeplan.worklists.MissingPlans",
+    "bestallning.worklists.NeedChangesToAnswer",
+    "bestallning.worklists.MyDrafts",
+    "bestallning.worklists.WaitingForProvider",
+    "bestallning.worklists.NewOrders",
+    "genomforandeplan.worklists.WithoutContactPerson",
+    "genomforandeplan.worklists.PlansToWrite",
+    "genomforandeplan.worklists.FollowUpsDue",
 ]
 # Sections later apps add to the order page (the plan's deadline status, genomforandeplan).
 RAMTID_ORDER_PANELS: list[str] = ["genomforandeplan.panels.order_panel"]
@@ -110,6 +117,13 @@ RAMTID_DEMO_LOADERS = [
     "ramtid.demo.load_demo",
     "bestallning.demo.load",
     "genomforandeplan.demo.load",
+]
+# What `manage.py generate_load_data` runs, in order (README "Benchmarks"): the core builds the
+# municipality, its organisations, users and clients, then each app its rows on top of them.
+RAMTID_LOAD_DATA_LOADERS = [
+    "ramtid.loaddata.load",
+    "bestallning.loaddata.load",
+    "genomforandeplan.loaddata.load",
 ]
 
 # PostgreSQL only: there is no SQLite code path. `make run`/`make test` start a private server.
@@ -249,7 +263,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "ramtid.api.pagination.Pagination",
     "PAGE_SIZE": 100,
     # Query-parameter filters are django-filter FilterSets, declared on each viewset.
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

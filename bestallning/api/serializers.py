@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -52,14 +54,23 @@ class DecisionSerializer(serializers.ModelSerializer):
 
 
 class OrderedInterventionSerializer(serializers.ModelSerializer):
+    """One ordered intervention. One instance serves every order of a response (a serializer
+    built per order would build its twenty fields again for each), and what it shares with its
+    order, or with other rows, is computed once per response: see `order_time` and
+    `frequency_texts` below."""
+
     intervention_type = serializers.CharField(source="intervention_type.name", read_only=True)
+    intervention_type_id = serializers.IntegerField(
+        read_only=True,
+        help_text="Insatsens id i kommunens katalog (/api/insatser/), som planens insatser anger.",
+    )
     category = serializers.CharField(source="intervention_type.category", read_only=True)
     life_area = serializers.CharField(source="life_area.name", read_only=True, allow_null=True)
     life_area_category = serializers.CharField(
         source="life_area_category.name", read_only=True, allow_null=True
     )
-    care_package_contents = serializers.SlugRelatedField(
-        slug_field="name", many=True, read_only=True
+    care_package_contents = serializers.SerializerMethodField(
+        help_text="Omvårdnadsinsatserna i paketet; tom för andra insatser."
     )
     frequency_text = serializers.SerializerMethodField(
         help_text="Den fasta frekvensen i ord, t.ex. ”två gånger per vecka”."
@@ -76,6 +87,7 @@ class OrderedInterventionSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "intervention_type",
+            "intervention_type_id",
             "category",
             "life_area",
             "life_area_category",
@@ -97,16 +109,53 @@ class OrderedInterventionSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, item: OrderedIntervention) -> dict:
+        # The fields above, written out: a page of orders has some six hundred interventions,
+        # and DRF's walk over twenty fields for each costs more than the rest of the page. The
+        # declared fields stay for the schema; a test holds this to what they would give.
+        intervention_type, life_area, category = (
+            item.intervention_type,
+            item.life_area,
+            item.life_area_category,
+        )
+        frequency_text, time_text = frequency_texts(self.context, item)
+        return {
+            "id": item.pk,
+            "intervention_type": intervention_type.name,
+            "intervention_type_id": intervention_type.pk,
+            "category": intervention_type.category,
+            "life_area": life_area.name if life_area is not None else None,
+            "life_area_category": category.name if category is not None else None,
+            "period": item.period,
+            "occasions": item.occasions,
+            "weekdays": list(item.weekdays),
+            "every_n_weeks": item.every_n_weeks,
+            "minutes": item.minutes,
+            "double_staffing": item.double_staffing,
+            "care_package_contents": self.get_care_package_contents(item),
+            "frequency_text": frequency_text,
+            "time_text": time_text,
+            "minutes_per_month": self.get_minutes_per_month(item),
+            "assessed_level": item.assessed_level,
+            "intended_level": item.intended_level,
+            "description": item.description,
+            "client_goal": item.client_goal,
+            "support_orientation": item.support_orientation,
+        }
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_care_package_contents(self, item: OrderedIntervention) -> list[str]:
+        return [kind.name for kind in package_contents(item)]
+
     def get_frequency_text(self, item: OrderedIntervention) -> str | None:
-        frequency = item.frequency()
-        return rules.occasion_text(frequency) if frequency else None
+        return frequency_texts(self.context, item)[0]
 
     def get_time_text(self, item: OrderedIntervention) -> str | None:
-        frequency = item.frequency()
-        return rules.time_text(frequency) if frequency else None
+        return frequency_texts(self.context, item)[1]
 
     def get_minutes_per_month(self, item: OrderedIntervention) -> int | None:
-        return self.context["minutes_per_month"].get(item.pk)
+        # The prefetch sets each intervention's order to the order it was read for.
+        return order_time(self.context, item.order).minutes[item.pk]
 
 
 class QualityWarningSerializer(serializers.Serializer):
@@ -124,7 +173,7 @@ class OrderSerializer(serializers.ModelSerializer):
     provider = serializers.StringRelatedField()
     ordered_by = serializers.StringRelatedField()
     status_display = serializers.CharField(source="get_status_display", read_only=True)
-    interventions = serializers.SerializerMethodField()
+    interventions = OrderedInterventionSerializer(many=True, read_only=True)
     minutes_per_month = serializers.SerializerMethodField(
         help_text="Beställd kvantitet i minuter per månad (summan av insatsernas minuter)."
     )
@@ -171,33 +220,57 @@ class OrderSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def _time(self, order: Order) -> ordered_time.OrderTime:
-        # Computed once per order and kept for the order's other fields.
-        cache = self.context.setdefault("_order_time", {})
-        if order.pk not in cache:
-            cache[order.pk] = ordered_time.order_time(order)
-        return cache[order.pk]
-
-    @extend_schema_field(OrderedInterventionSerializer(many=True))
-    def get_interventions(self, order: Order) -> list[dict]:
-        minutes = {item.pk: value for item, value in self._time(order).rows}
-        return OrderedInterventionSerializer(
-            order.interventions.all(),
-            many=True,
-            context={**self.context, "minutes_per_month": minutes},
-        ).data
-
     def get_minutes_per_month(self, order: Order) -> int:
-        return self._time(order).total
+        return order_time(self.context, order).time.total
 
     def get_hours_per_month(self, order: Order) -> str:
-        return hhmm(self._time(order).total)
+        return hhmm(order_time(self.context, order).time.total)
 
     def get_decision_minutes_per_month(self, order: Order) -> int:
-        return self._time(order).frame
+        return order_time(self.context, order).time.frame
 
     def get_double_staffing_minutes_per_month(self, order: Order) -> int:
-        return self._time(order).basis.double_staffing_minutes
+        return order_time(self.context, order).time.basis.double_staffing_minutes
+
+
+# ---------------------------------------------------------------------------------------------
+# Computed once per response, kept in the context that an order's serializer and its
+# interventions' share.
+
+
+@dataclass(frozen=True)
+class _OrderTime:
+    time: ordered_time.OrderTime
+    minutes: dict[int, int | None]  # intervention id -> minutes per month
+
+
+def order_time(context: dict, order: Order) -> _OrderTime:
+    """The order's time (bestallning.ordered_time), once per order and response."""
+    cache = context.setdefault("_order_time", {})
+    if order.pk not in cache:
+        time = ordered_time.order_time(order)
+        cache[order.pk] = _OrderTime(time, {item.pk: minutes for item, minutes in time.rows})
+    return cache[order.pk]
+
+
+def frequency_texts(context: dict, item: OrderedIntervention) -> tuple[str | None, str | None]:
+    """The frequency and the time in words, once per distinct frequency and response: a page
+    of orders repeats the same few frequencies hundreds of times."""
+    frequency = item.frequency()
+    if frequency is None:
+        return None, None
+    cache = context.setdefault("_frequency_texts", {})
+    if frequency not in cache:
+        cache[frequency] = (rules.occasion_text(frequency), rules.time_text(frequency))
+    return cache[frequency]
+
+
+def package_contents(item: OrderedIntervention) -> list:
+    """A care package's contents: the list the orders API prefetches into `package_contents`
+    (a list per row, without the related manager and queryset Django builds for each row),
+    else the relation."""
+    prefetched = getattr(item, "package_contents", None)
+    return prefetched if prefetched is not None else list(item.care_package_contents.all())
 
 
 class ExecuteSerializer(serializers.Serializer):

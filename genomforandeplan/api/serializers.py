@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from bestallning import rules as order_rules
 from bestallning.api.serializers import ClientRefSerializer, OrderSerializer
 from bestallning.choices import Period
-from bestallning.models import Order
+from bestallning.models import Order, OrderedIntervention
 from genomforandeplan import permissions, rules, selectors, services
 from genomforandeplan.choices import CHECKLIST_STEPS, MeetingPlace, Participant
 from genomforandeplan.models import (
@@ -24,13 +25,13 @@ from genomforandeplan.models import (
     PlanVersion,
 )
 from genomforandeplan.states import COMPLETED, PlanState
-from ramtid.api.serializers import PageFactsMixin
+from ramtid.api.serializers import PageFactsMixin, PlainRowMixin, iso_date, text_of
 from ramtid.models import InterventionType, User
 
 HEADING_HELP = "Med brukarens egna ord."
 
 
-class PlanItemSerializer(serializers.ModelSerializer):
+class PlanItemSerializer(PlainRowMixin, serializers.ModelSerializer):
     intervention_type_name = serializers.CharField(source="intervention_type.name", read_only=True)
     frequency_text = serializers.SerializerMethodField(help_text="Frekvensen i ord.")
 
@@ -47,6 +48,18 @@ class PlanItemSerializer(serializers.ModelSerializer):
             *HEADING_FIELDS,
         ]
         read_only_fields = fields
+
+    def plain(self, item: PlanItem) -> dict:
+        return {
+            "id": item.pk,
+            "intervention_type": item.intervention_type_id,
+            "intervention_type_name": item.intervention_type.name,
+            "period": item.period,
+            "occasions": item.occasions,
+            "every_n_weeks": item.every_n_weeks,
+            "frequency_text": self.get_frequency_text(item),
+            **{name: getattr(item, name) for name in HEADING_FIELDS},
+        }
 
     def get_frequency_text(self, item: PlanItem) -> str:
         return services.frequency_text(
@@ -88,7 +101,7 @@ class ContactSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class VersionSerializer(serializers.ModelSerializer):
+class VersionSerializer(PlainRowMixin, serializers.ModelSerializer):
     created_by = serializers.StringRelatedField()
     review_outcome = serializers.CharField(
         source="review.outcome", read_only=True, allow_null=True, default=None
@@ -110,14 +123,35 @@ class VersionSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def plain(self, version: PlanVersion) -> dict:
+        review = getattr(version, "review", None)
+        return {
+            "number": version.number,
+            "order": version.order_id,
+            "client_approved_on": iso_date(version.client_approved_on),
+            "created_at": self.fields["created_at"].to_representation(version.created_at),
+            "created_by": text_of(version.created_by),
+            "review_outcome": review.outcome if review else None,
+            "review_comment": review.comment if review else None,
+        }
 
-class FollowUpSerializer(serializers.ModelSerializer):
+
+class FollowUpSerializer(PlainRowMixin, serializers.ModelSerializer):
     followed_up_by = serializers.StringRelatedField()
 
     class Meta:
         model = PlanFollowUp
         fields = ["id", "followed_up_on", "notes", "needs_changed", "followed_up_by"]
         read_only_fields = ["id", "followed_up_by"]
+
+    def plain(self, follow_up: PlanFollowUp) -> dict:
+        return {
+            "id": follow_up.pk,
+            "followed_up_on": iso_date(follow_up.followed_up_on),
+            "notes": follow_up.notes,
+            "needs_changed": follow_up.needs_changed,
+            "followed_up_by": text_of(follow_up.followed_up_by),
+        }
 
 
 def deadline_data(deadline: rules.Deadline | None) -> dict | None:
@@ -126,10 +160,68 @@ def deadline_data(deadline: rules.Deadline | None) -> dict | None:
     return {"due": deadline.due, "status": deadline.status.value, "days_late": deadline.days_late}
 
 
+# One serializer for every row: building a serializer's fields costs more than using them.
+_CONTACT = ContactSerializer()
+
+
 def contact_data(order: Order) -> dict | None:
     """The order's contact assignment, selected with it (no query of its own)."""
     assignment = getattr(order, "contact_assignment", None)
-    return ContactSerializer(assignment).data if assignment else None
+    return _CONTACT.to_representation(assignment) if assignment else None
+
+
+def _orders_for_plans() -> QuerySet[Order]:
+    """What the plans API reads of each plan's current order: the interventions with their
+    types and package contents (the coverage check) and the contact assignment."""
+    # Only the columns it reads: building a model instance costs per field, page after page.
+    person = ("first_name", "last_name", "username")
+    return (
+        Order.objects.select_related(
+            "contact_assignment__contact_person", "contact_assignment__deputy"
+        )
+        .only(
+            "client_id", "provider_id", "status", "valid_from", "daily_visits",
+            "contact_assignment__order_id", "contact_assignment__assigned_on",
+            *(f"contact_assignment__contact_person__{name}" for name in person),
+            *(f"contact_assignment__deputy__{name}" for name in person),
+        )
+        .prefetch_related(
+            # The types prefetched, not joined: one instance of each type, not one per row.
+            Prefetch(
+                "interventions",
+                queryset=OrderedIntervention.objects.only(
+                    "order_id", "position", "intervention_type_id", "period", "occasions",
+                    "every_n_weeks",
+                ),
+            ),
+            Prefetch(
+                "interventions__intervention_type",
+                queryset=InterventionType.objects.only("name", "is_care_package"),
+            ),
+        )
+    )  # fmt: skip
+
+
+def _current_orders(plans: list[ImplementationPlan]) -> dict[int, Order]:
+    orders = selectors.current_orders(plans, _orders_for_plans())
+    # The contents only of the care packages: a prefetch on every intervention would build a
+    # manager for each.
+    packages = [
+        intervention
+        for order in orders.values()
+        for intervention in order.interventions.all()
+        if intervention.intervention_type.is_care_package
+    ]
+    prefetch_related_objects(
+        packages,
+        Prefetch("care_package_contents", queryset=InterventionType.objects.only("name")),
+    )
+    return orders
+
+
+def _latest_version(plan: ImplementationPlan) -> PlanVersion:
+    """The newest completed version, from the prefetched versions."""
+    return max(plan.versions.all(), key=lambda version: version.number)
 
 
 @dataclass(frozen=True)
@@ -140,6 +232,9 @@ class PlanFacts:
     order: Order
     completion: rules.CompletionFacts
     deadline: rules.Deadline | None
+    # What the ordering unit reads instead of the working copy: the newest completed version's
+    # frozen content (None for the provider, who reads the working copy).
+    snapshot: dict | None
 
 
 class PlanSerializer(PageFactsMixin, serializers.ModelSerializer):
@@ -227,14 +322,23 @@ class PlanSerializer(PageFactsMixin, serializers.ModelSerializer):
         read_only_fields = fields
 
     def page_facts(self, plans: list[ImplementationPlan]) -> dict[int, PlanFacts]:
-        orders = selectors.current_orders(plans)
+        orders = _current_orders(plans)
         deadlines = selectors.order_plan_deadlines(list(orders.values()))
+        latest = {
+            plan.pk: _latest_version(plan).pk for plan in plans if self._reads_versions_only(plan)
+        }
+        snapshots = dict(
+            PlanVersion.objects.filter(pk__in=latest.values()).values_list("pk", "snapshot")
+            if latest
+            else ()
+        )
         return {
             plan.pk: PlanFacts(
                 order=orders[plan.pk],
                 # The coverage check once per plan: the gaps and the blockers both read it.
                 completion=services.completion_facts(plan, orders[plan.pk]),
                 deadline=deadlines.get(orders[plan.pk].pk),
+                snapshot=snapshots.get(latest.get(plan.pk)),
             )
             for plan in plans
         }
@@ -251,8 +355,8 @@ class PlanSerializer(PageFactsMixin, serializers.ModelSerializer):
         data = super().to_representation(plan)
         if not self._reads_versions_only(plan):
             return data
-        latest = max(plan.versions.all(), key=lambda version: version.number)
-        frozen = latest.snapshot
+        latest = _latest_version(plan)
+        frozen = self.facts(plan).snapshot
         empty = {"participants": [], "coverage_reasons": {}, "planned_daily_visits": None}
         for name in self.WORKING_COPY:
             if name in HEADING_FIELDS:

@@ -10,6 +10,7 @@ messages keyed by field (ramtid.api.exceptions), and a save against a stale `ver
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -32,7 +33,7 @@ from genomforandeplan.api.serializers import (
     PlanStartSerializer,
     PlanWriteSerializer,
 )
-from genomforandeplan.models import HEADING_FIELDS, ImplementationPlan
+from genomforandeplan.models import HEADING_FIELDS, ImplementationPlan, PlanVersion
 from genomforandeplan.states import PlanState
 from ramtid.api.mixins import LoggedReadMixin
 
@@ -95,9 +96,19 @@ class PlanViewSet(
         # What PlanSerializer reads, in a fixed number of queries however many plans: the rest
         # (the current order and its deadline) it reads for the whole page at once.
         return selectors.with_worklist_facts(
-            selectors.plans_visible_to(self.request.user).prefetch_related(
+            selectors.plans_visible_to(self.request.user)
+            .select_related(None)
+            .select_related("client")
+            # What many rows share (the provider, the types, the staff) prefetched, not joined:
+            # one instance of each, not one per row.
+            .prefetch_related(
+                "provider",
                 "items__intervention_type",
-                "versions__review",
+                # The frozen content only of the versions it shows (PlanSerializer.page_facts).
+                Prefetch(
+                    "versions",
+                    queryset=PlanVersion.objects.defer("snapshot").select_related("review"),
+                ),
                 "versions__created_by",
                 "follow_ups__followed_up_by",
             )

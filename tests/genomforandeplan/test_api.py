@@ -117,7 +117,7 @@ def test_a_provider_starts_writes_completes_and_follows_up_a_plan(world, order):
     listed = api.get(_url())
     assert [row["id"] for row in listed.json()["results"]] == [plan.pk]
     assert AccessLog.objects.filter(
-        user=world.contact_person, client=world.client, action=AccessAction.API
+        user=world.contact_person, client_ids=[world.client.pk], action=AccessAction.API
     ).exists()
 
 
@@ -357,7 +357,9 @@ def test_the_coordinator_assigns_a_contact_person_and_a_deputy(world, order):
         world.coordinator,
     )
     assert AccessLog.objects.filter(
-        user=world.coordinator, client=order.client, what=f"API {_order_url(order, 'kontaktman')}"
+        user=world.coordinator,
+        client_ids=[order.client.pk],
+        what=f"API {_order_url(order, 'kontaktman')}",
     ).exists()
 
 
