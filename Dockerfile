@@ -40,4 +40,10 @@ USER ramtid
 
 EXPOSE 8000
 
-CMD ["gunicorn", "ramtid.wsgi:application", "--bind", "0.0.0.0:8000"]
+# docker-compose.yml gives web its own command (migrations first, then gunicorn with the settings
+# of .env). Run alone, the image serves with the same kind of workers; their number is
+# WEB_CONCURRENCY (gunicorn's own variable, 1 when unset). No control socket: see
+# docker-compose.yml.
+CMD ["gunicorn", "ramtid.wsgi:application", "--bind", "0.0.0.0:8000", "--worker-class", "sync", \
+     "--timeout", "30", "--graceful-timeout", "20", "--max-requests", "1000", \
+     "--max-requests-jitter", "100", "--worker-tmp-dir", "/dev/shm", "--no-control-socket"]

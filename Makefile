@@ -101,10 +101,18 @@ test: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# The page benchmarks at 20,000 clients (tests/bench/scale.py, README "Benchmarks") against a
+# PostgreSQL of their own in .run/bench/: the load data is generated once and kept, and generated
+# again when the generator's code, the seed or the size changes (BENCH_FRESH=1: anyway). Then the
+# quick benchmarks of tests/bench/test_bench.py. BENCH_ARGS, e.g. "--rounds 50 --budget 30".
+BENCH_DIR := .run/bench
 bench: install-test
-	$(TEST_ENV) $(PY) -m ramtid.devservices run --throwaway-db --redis -- sh -c '\
+	$(TEST_ENV) $(PY) -m ramtid.devservices run --pgdata $(BENCH_DIR)/pgdata --redis -- sh -c '\
 		$(PY) manage.py collectstatic --no-input -v0 && \
-		$(PY) -m pytest tests/bench --benchmark-only --benchmark-columns=min,median,max,rounds $(PYTEST_ARGS)'
+		$(PY) -m tests.bench.scale --stamp $(BENCH_DIR)/loaded.json \
+			$(if $(BENCH_FRESH),--fresh) $(BENCH_ARGS) && \
+		$(PY) -m pytest tests/bench/test_bench.py --benchmark-only \
+			--benchmark-columns=min,median,max,rounds $(PYTEST_ARGS)'
 
 lint: install-test
 	$(VENV)/bin/ruff check .

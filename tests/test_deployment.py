@@ -9,9 +9,11 @@ image installs the production lock, and `manage.py check --deploy` passes with p
 import ast
 import importlib
 import importlib.metadata
+import json
 import os
 import re
 import secrets
+import shlex
 import subprocess
 import sys
 import tomllib
@@ -21,6 +23,7 @@ import pytest
 import yaml
 from django.conf import settings
 from django.core.management import get_commands
+from django.db import connection, transaction
 from django.templatetags.static import static
 from django.urls import resolve
 from packaging.requirements import Requirement
@@ -157,6 +160,127 @@ def test_beat_keeps_its_schedule_on_a_volume(compose):
     assert any(schedule.startswith(target.rstrip("/") + "/") for target in targets)
 
 
+# ---------------------------------------------------------------------- gunicorn and PostgreSQL
+
+
+def _defaults(text: str) -> str:
+    """A compose value with each ${VARIABLE:-default} as its default: what runs without a .env."""
+    return re.sub(r"\$\{\w+:-([^}]*)\}", r"\1", text)
+
+
+def _gunicorn(words: list[str]):
+    """gunicorn's configuration from a command line, read by the installed gunicorn's own parser
+    as `gunicorn` reads it: an option this version does not have stops the test."""
+    from gunicorn.config import Config
+
+    arguments = words[words.index("gunicorn") + 1 :]
+    config = Config()
+    try:
+        parsed = config.parser().parse_args(arguments)
+    except SystemExit:
+        pytest.fail(f"gunicorn {importlib.metadata.version('gunicorn')} känner inte {arguments}")
+    for name, value in vars(parsed).items():
+        if value is not None and name != "args":
+            config.set(name.lower(), value)
+    return config, parsed.args
+
+
+@pytest.fixture(scope="module")
+def web_gunicorn(compose):
+    return _gunicorn(shlex.split(_defaults(_command(compose["services"]["web"]))))
+
+
+def _seconds(duration: str) -> int:
+    value, unit = re.fullmatch(r"(\d+)(s|m)", duration).groups()
+    return int(value) * (60 if unit == "m" else 1)
+
+
+def test_web_serves_with_sync_workers_and_the_chosen_limits(web_gunicorn):
+    config, app = web_gunicorn
+    assert app == ["ramtid.wsgi:application"]
+    # README "Production": one request per process (the requests are CPU-bound: templates, DRF,
+    # WeasyPrint), 2 x cores + 1 of them for a 2-core host; a request still running after the
+    # timeout is a fault, and the worker is replaced.
+    assert config.worker_class_str == "sync"
+    assert config.workers == 5
+    assert config.timeout == 30
+    assert config.graceful_timeout < config.timeout
+    assert config.max_requests == 1000
+    assert 0 < config.max_requests_jitter < config.max_requests
+    assert config.worker_tmp_dir == "/dev/shm"  # noqa: S108 (the heartbeat, in memory)
+
+
+def test_web_has_no_control_socket(compose, web_gunicorn, dockerfile):
+    # gunicorn 25.1 added a control socket, on by default, at $HOME/.gunicorn/gunicorn.ctl in 27:
+    # one path for every gunicorn the user runs, and the image's user cannot write $HOME (/app).
+    config, _app = web_gunicorn
+    assert config.control_socket_disable is True
+    cmd = re.search(r"^CMD (\[.*\])$", dockerfile, re.MULTILINE).group(1)
+    image_config, image_app = _gunicorn(json.loads(cmd))
+    assert image_app == ["ramtid.wsgi:application"]
+    assert image_config.control_socket_disable is True
+    assert image_config.worker_class_str == config.worker_class_str
+    assert image_config.timeout == config.timeout
+
+
+def test_running_requests_may_finish_before_compose_kills_web(compose, web_gunicorn):
+    config, _app = web_gunicorn
+    grace = _seconds(compose["services"]["web"]["stop_grace_period"])
+    assert config.graceful_timeout < grace
+
+
+def test_every_gunicorn_setting_is_a_variable_with_its_default(compose):
+    command = _command(compose["services"]["web"])
+    for option, variable in (
+        ("--workers", "GUNICORN_WORKERS"),
+        ("--timeout", "GUNICORN_TIMEOUT"),
+        ("--graceful-timeout", "GUNICORN_GRACEFUL_TIMEOUT"),
+        ("--max-requests", "GUNICORN_MAX_REQUESTS"),
+        ("--max-requests-jitter", "GUNICORN_MAX_REQUESTS_JITTER"),
+    ):
+        assert re.search(rf"{option} \$\{{{variable}:-\d+\}}", command), option
+
+
+def _postgres_settings(compose) -> dict[str, str]:
+    command = [_defaults(word) for word in compose["services"]["postgres"]["command"]]
+    assert command[0] == "postgres"
+    assert command[1::2] == ["-c"] * (len(command) // 2)
+    return dict(word.split("=", 1) for word in command[2::2])
+
+
+def test_postgres_settings_exist_and_their_values_are_accepted(compose, db):
+    wanted = _postgres_settings(compose)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, context FROM pg_settings WHERE name = ANY(%s)", [list(wanted)])
+        contexts = dict(cursor.fetchall())
+        assert set(contexts) == set(wanted), set(wanted) - set(contexts)
+        # What a session may set is checked by setting it; the server-start ones by their form.
+        with transaction.atomic():
+            for name, value in wanted.items():
+                if contexts[name] in {"user", "superuser"}:
+                    cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+                else:
+                    assert re.fullmatch(r"\d+(kB|MB|GB)", value), (name, value)
+            transaction.set_rollback(True)
+
+
+def test_postgres_sorts_the_worklists_in_memory(compose, db):
+    settings_ = _postgres_settings(compose)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_size_bytes(%s), pg_size_bytes(%s), pg_size_bytes(%s)",
+            [settings_["work_mem"], settings_["shared_buffers"], settings_["effective_cache_size"]],
+        )
+        work_mem, shared_buffers, cache = cursor.fetchone()
+    # The worklists' sorts went to disk at 4-7 MB with the default 4 MB.
+    assert work_mem >= 8 * 1024 * 1024
+    assert shared_buffers < cache
+    assert settings_["jit"] == "off"
+    # Parallel queries need more than Docker's 64 MB of /dev/shm.
+    shm = compose["services"]["postgres"]["shm_size"]
+    assert re.fullmatch(r"(\d+)mb", shm) and int(shm[:-2]) >= 128
+
+
 def test_every_setting_without_a_safe_default_reaches_web_worker_and_beat(compose):
     required = {name for name, has_default in SETTINGS_VARIABLES.items() if not has_default}
     required |= set(REQUIRED_IN_PRODUCTION)
@@ -188,7 +312,7 @@ def test_env_example_and_readme_list_every_variable(compose):
     interpolated = set(re.findall(r"\$\{(\w+)", (ROOT / "docker-compose.yml").read_text()))
     for variable in set(SETTINGS_VARIABLES) | interpolated:
         assert re.search(rf"^#? ?{variable}=", env_example, re.MULTILINE), variable
-    for variable in SETTINGS_VARIABLES:
+    for variable in set(SETTINGS_VARIABLES) | interpolated:
         assert f"`{variable}`" in readme, variable
 
 
