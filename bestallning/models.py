@@ -265,6 +265,11 @@ class Order(models.Model):
     environmental_factors = models.TextField(_("omgivningsfaktorer"), blank=True)
     health_condition = models.TextField(_("hälsotillstånd"), blank=True)
     personal_factors = models.TextField(_("personfaktorer"), blank=True)
+    # The time basis's total when the order was sent (bestallning.ordered_time.order_time): a
+    # sent order never changes, and the monthly check pro-rates this figure in SQL.
+    ordered_minutes = models.PositiveIntegerField(
+        _("beställd tid, minuter per månad"), null=True, blank=True
+    )
     # What sending found wanting but did not block, kept so managers can count them.
     quality_warnings = models.JSONField(_("kvalitetsvarningar"), default=list, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)

@@ -484,11 +484,16 @@ def order_send(*, order: Order, by: User) -> Order:
         previous.valid_to = order.valid_from - datetime.timedelta(days=1)
         previous.save(update_fields=["status", "valid_to"])
     order.quality_warnings = [w.as_dict() for w in quality_warnings(order)]
+    order.ordered_minutes = ordered_time.order_time(order).total
     order.status, order.sent_at, order.sent_by = OrderStatus.SENT, timezone.now(), by
     transaction.on_commit(lambda: order_notify_provider_task.delay(order.pk))
     try:
         with transaction.atomic():
-            order.save(update_fields=["status", "sent_at", "sent_by", "quality_warnings"])
+            order.save(
+                update_fields=[
+                    "status", "sent_at", "sent_by", "quality_warnings", "ordered_minutes"
+                ]
+            )
     except IntegrityError:
         raise ValidationError(
             _("Brukaren har redan en beställning hos %(provider)s som gäller under samma tid. "

@@ -57,6 +57,33 @@ class Municipality(models.Model):
         default=5,
         validators=[MinValueValidator(1), MaxValueValidator(28)],
     )
+    # 004 §4.1.2: the officer decides on the month's explanations before the billing run; by
+    # this day of the following month the month is decided and then frozen.
+    billing_day = models.PositiveSmallIntegerField(
+        _("dag i följande månad för räkningskörning"),
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_("Senast denna dag i månaden efter ska förklaringar vara beslutade."),
+    )
+    # A month is within tolerance when performed time is off by at most this share of the ordered
+    # time, or by at most the minutes below, whichever is more (small orders would otherwise be
+    # flagged for a single long visit).
+    time_tolerance_percent = models.PositiveSmallIntegerField(
+        _("tolerans för tidsavvikelse, procent"),
+        default=10,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    time_tolerance_minutes = models.PositiveSmallIntegerField(
+        _("tolerans för tidsavvikelse, minuter"),
+        default=60,
+        validators=[MinValueValidator(0), MaxValueValidator(6000)],
+    )
+    # 003: at most ten different staff per client in two weeks (Stockholm's goal).
+    continuity_goal = models.PositiveSmallIntegerField(
+        _("mål för personalkontinuitet, högst antal personal på 14 dagar"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
     # 004 §4.1.3: over or under for three months → individual review.
     consecutive_months_before_review = models.PositiveSmallIntegerField(
         _("månader i följd med avvikelse före individuppföljning"),

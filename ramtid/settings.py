@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 import pghistory
+from celery.schedules import crontab
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -192,7 +193,20 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # longer than any task runs, and tasks are idempotent, so a redelivery does no harm.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+# One beat (docker-compose's `beat` service), Swedish time (CELERY_TIMEZONE). Both jobs run every
+# morning and are idempotent: the monthly check starts each municipality's check on its own day
+# (Municipality.monthly_check_day) and re-checks its unfrozen months; the plan check opens and
+# closes notices by stable keys.
+CELERY_BEAT_SCHEDULE: dict = {
+    "monthly-time-check": {
+        "task": "uppfoljning.tasks.monthly_check_due_task",
+        "schedule": crontab(hour=5, minute=30),
+    },
+    "daily-plan-check": {
+        "task": "uppfoljning.tasks.plan_check_task",
+        "schedule": crontab(hour=6, minute=0),
+    },
+}
 
 CACHES = {
     "default": (

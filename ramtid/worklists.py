@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import django_filters
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Window
 from django.utils.module_loading import import_string
 
 ROWS_ON_START = 10  # rows a section shows on the start page; the rest on its own page
@@ -101,17 +101,22 @@ def rows_of(item: Worklist, user, queryset: QuerySet, ids_page) -> list:
 
 
 def sections_for(user, *, rows: int = ROWS_ON_START) -> list[Section]:
-    """The user's worklists with their counts (one aggregate query each) and first rows."""
+    """The user's worklists with their counts and first rows.
+
+    A section's count and the ids of its first rows come from one query: the window
+    `COUNT(*) OVER ()` counts the whole list while the sort is done once for the first rows
+    (an empty list returns no row, so its count is 0). The rows are then read in full."""
     sections = []
     for item in worklists():
         if not item.applies_to(user):
             continue
         queryset = item.queryset(user)
-        count = queryset.count()
-        shown = (
-            rows_of(item, user, queryset, queryset.values_list("pk", flat=True)[:rows])
-            if count
-            else []
+        head = list(
+            queryset.annotate(worklist_total=Window(Count("pk"))).values_list(
+                "pk", "worklist_total"
+            )[:rows]
         )
+        count = head[0][1] if head else 0
+        shown = rows_of(item, user, queryset, [pk for pk, _total in head])
         sections.append(Section(item, count, shown))
     return sections

@@ -1,0 +1,3 @@
+from uppfoljning.api import time, visits
+
+urlpatterns = visits.urlpatterns + time.urlpatterns

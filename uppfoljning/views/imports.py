@@ -1,0 +1,3 @@
+"""See uppfoljning.views."""
+
+urlpatterns: list = []
