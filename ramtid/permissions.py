@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from ramtid.choices import ORDERING_UNIT_ROLES, PROVIDER_ROLES, Role
@@ -69,6 +71,9 @@ class NavItem:
     label: str
     url: str
     name: str
+    # A number shown beside the label (e.g. open notices), with its words for screen readers.
+    count: int | None = None
+    count_label: str = ""
 
 
 def uses_the_api(user: User) -> bool:
@@ -81,6 +86,10 @@ def navigation_for(user: User) -> list[NavItem]:
     items = [NavItem(_("Start"), reverse("start"), "start")]
     if ordering_unit_ids(user) or provider_ids(user):
         items.append(NavItem(_("Brukare"), reverse("client_list"), "client_list"))
+    # Apps built on the core add their pages (settings.RAMTID_NAVIGATION: callables of the user
+    # returning NavItems), so the core never imports them.
+    for path in getattr(settings, "RAMTID_NAVIGATION", []):
+        items.extend(import_string(path)(user))
     if user.is_staff:
         items.append(NavItem(_("Administration"), reverse("admin:index"), "admin"))
     if uses_the_api(user):

@@ -111,6 +111,8 @@ RAMTID_WORKLISTS: list[str] = [
     "genomforandeplan.worklists.PlansToWrite",
     "genomforandeplan.worklists.FollowUpsDue",
 ]
+# Pages later apps add to the main menu: callables of the user returning ramtid.permissions.NavItem.
+RAMTID_NAVIGATION: list[str] = []
 # Sections later apps add to the order page (the plan's deadline status, genomforandeplan).
 RAMTID_ORDER_PANELS: list[str] = ["genomforandeplan.panels.order_panel"]
 # What `manage.py load_demo` loads, in order: the core's demo, then each app's on top of it.

@@ -1,0 +1,50 @@
+"""Who may do what in the follow-up. Visibility of lists is the selectors' job (each part's
+`*_visible_to`); these checks decide actions on objects the user can already reach."""
+
+from __future__ import annotations
+
+from ramtid.choices import Role
+from ramtid.models import Provider, User
+from ramtid.permissions import (
+    administered_municipality_ids,
+    has_role,
+    memberships,
+    ordering_unit_ids,
+)
+from ramtid.permissions import provider_ids as _provider_ids
+
+
+def fee_officer_municipality_ids(user: User) -> set[int]:
+    """The municipalities whose over-time list the user reads as a fee officer."""
+    return {
+        m.municipality_id
+        for m in memberships(user)
+        if m.role == Role.FEE_OFFICER and m.municipality_id
+    }
+
+
+def can_import_visits(user: User, provider: Provider) -> bool:
+    """The provider's coordinator imports its visits; the municipality's administrator may do it
+    on a provider's behalf (a file sent by e-mail, a system that is down)."""
+    return provider.pk in _provider_ids(user, {Role.PROVIDER_COORDINATOR}) or (
+        provider.municipality_id in administered_municipality_ids(user)
+    )
+
+
+def can_explain_time(user: User, result) -> bool:
+    """The provider's coordinator explains a month that is over or under (004 §4.1.2)."""
+    return result.provider_id in _provider_ids(user, {Role.PROVIDER_COORDINATOR})
+
+
+def can_decide_time(user: User, result) -> bool:
+    """The officers of the client's unit approve or reject the provider's explanation."""
+    return result.ordering_unit_id in ordering_unit_ids(user, {Role.CASE_OFFICER})
+
+
+def can_review(user: User, review) -> bool:
+    """The officers of the client's unit make the individual review (004 §4.1.4)."""
+    return review.ordering_unit_id in ordering_unit_ids(user, {Role.CASE_OFFICER})
+
+
+def is_fee_officer(user: User) -> bool:
+    return has_role(user, Role.FEE_OFFICER)
