@@ -6,10 +6,10 @@ from django.http import QueryDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ramtid import personal_number
+from ramtid import permissions, personal_number
 from ramtid.choices import Role
 from ramtid.models import Client, ClientRelative, OrderingUnit, User
-from ramtid.services import CLIENT_FIELDS
+from ramtid.services import CLIENT_FIELDS, CONTACT_FIELDS
 
 
 def apply_service_errors(
@@ -224,11 +224,14 @@ class ClientForm(forms.ModelForm):
         "responsible_officer",
     ]
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args, units, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ordering_unit"].queryset = units
         if len(units) == 1:
             self.fields["ordering_unit"].initial = units[0]
+        if self.instance.pk:
+            # The officers of the client's own unit (the unit manager has no officer units).
+            units = [self.instance.ordering_unit_id]
         officers = User.objects.filter(
             memberships__role=Role.CASE_OFFICER, memberships__ordering_unit__in=units
         ).distinct()
@@ -241,11 +244,31 @@ class ClientForm(forms.ModelForm):
             # The personal number identifies the person and is never changed after registration.
             del self.fields["personal_number_input"]
             del self.fields["ordering_unit"]
+            self._limit_to_rights(user)
         else:
             # Left empty, the officer who registers the client becomes responsible (the view).
             label_empty_choice(
                 self.fields["responsible_officer"], _("Välj handläggare – annars du själv")
             )
+
+    def _limit_to_rights(self, user) -> None:
+        """Hidden means hidden in the form too: a protected identity's address, phone and the
+        flag are not even sent to an officer who is not responsible, and the responsible officer
+        is offered only to whoever may assign it (ramtid.permissions; the service checks again).
+        """
+        client = self.instance
+        if user is None:
+            return
+        if not permissions.can_edit_client(user, client):
+            for name in ("first_name", "last_name", "gender"):
+                del self.fields[name]
+        if not (permissions.can_edit_client(user, client) and (
+            permissions.can_view_client_contact(user, client)
+        )):  # fmt: skip
+            for name in (*CONTACT_FIELDS, "protected_identity"):
+                del self.fields[name]
+        if not permissions.can_assign_responsible_officer(user, client):
+            del self.fields["responsible_officer"]
 
     def clean_personal_number_input(self):
         return personal_number.normalise(self.cleaned_data["personal_number_input"])

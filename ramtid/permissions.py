@@ -61,6 +61,23 @@ def can_view_client_contact(user: User, client: Client) -> bool:
     return True
 
 
+def can_assign_responsible_officer(user: User, client: Client) -> bool:
+    """Who answers for the client. For a client with protected identity only the responsible
+    officer hands the case on, or the unit manager assigns it: an officer cannot make herself
+    responsible and so come to see the address. Otherwise any officer of the unit."""
+    if client.protected_identity:
+        return client.responsible_officer_id == user.pk or (
+            client.ordering_unit_id in ordering_unit_ids(user, {Role.UNIT_MANAGER})
+        )
+    return can_edit_client(user, client)
+
+
+def can_open_client_form(user: User, client: Client) -> bool:
+    """The officers of the unit change the client's details; the unit manager may open the form
+    to assign the responsible officer."""
+    return can_edit_client(user, client) or can_assign_responsible_officer(user, client)
+
+
 def can_view_access_log(user: User, client: Client) -> bool:
     """The unit manager follows up who accessed the clients of their unit."""
     return client.ordering_unit_id in ordering_unit_ids(user, {Role.UNIT_MANAGER})

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from ramtid import personal_number
+from ramtid import permissions, personal_number
 from ramtid.choices import InterventionCategory, Role
 from ramtid.formatting import genitive
 from ramtid.models import Client, ClientRelative, InterventionType, Municipality, OrderingUnit, User
@@ -116,6 +116,38 @@ def _check_responsible_officer(officer: User | None, unit: OrderingUnit) -> None
         )
 
 
+CONTACT_FIELDS = ("street_address", "postal_code", "city", "phone")
+
+
+def _check_client_update_rights(by: User, client: Client, changed: list[str]) -> None:
+    """Hidden means hidden in forms too: a protected identity's address, phone and the flag
+    itself are changed only by whoever may see them, and the responsible officer is assigned as
+    ramtid.permissions says (the form leaves these fields out; this is the rule behind it)."""
+    if set(changed) & {*CONTACT_FIELDS, "protected_identity"} and not (
+        permissions.can_view_client_contact(by, client)
+    ):
+        raise ValidationError(
+            _(
+                "Brukaren har skyddade personuppgifter. Bara ansvarig handläggare kan se och "
+                "ändra adress, telefon och skyddet."
+            )
+        )
+    if "responsible_officer" in changed and not permissions.can_assign_responsible_officer(
+        by, client
+    ):
+        raise ValidationError(
+            {
+                "responsible_officer": _(
+                    "Brukaren har skyddade personuppgifter. Ansvarig handläggare lämnar över "
+                    "ärendet, eller enhetschefen fördelar det."
+                )
+            }
+        )
+    others = set(changed) - {*CONTACT_FIELDS, "protected_identity", "responsible_officer"}
+    if others and not permissions.can_edit_client(by, client):
+        raise ValidationError(_("Du kan inte ändra brukarens uppgifter."))
+
+
 @transaction.atomic
 def client_create(
     *, by: User, ordering_unit: OrderingUnit, personal_number_input: str, **fields
@@ -149,6 +181,8 @@ def client_update(*, client: Client, by: User | None, **fields) -> Client:
     changed = [
         key for key in CLIENT_FIELDS if key in fields and getattr(client, key) != fields[key]
     ]
+    if by is not None:
+        _check_client_update_rights(by, client, changed)
     if "responsible_officer" in changed:
         _check_responsible_officer(fields["responsible_officer"], client.ordering_unit)
     for key in changed:

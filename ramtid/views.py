@@ -161,6 +161,7 @@ def client_detail(request, pk):
             "relatives": client.relatives.all(),
             "show_contact": permissions.can_view_client_contact(request.user, client),
             "can_edit": permissions.can_edit_client(request.user, client),
+            "can_assign_officer": permissions.can_assign_responsible_officer(request.user, client),
             "can_view_access_log": permissions.can_view_access_log(request.user, client),
             "panels": render_panels("RAMTID_CLIENT_PANELS", request, client=client),
         },
@@ -197,8 +198,18 @@ def client_create(request):
 
 @login_required
 def client_edit(request, pk):
-    client = _editable_client(request, pk)
-    form = ClientForm(request.POST or None, instance=client, units=_units_for(request.user))
+    client = _visible_client(request, pk)
+    require(permissions.can_open_client_form(request.user, client))
+    log_access(
+        user=request.user,
+        clients=[client],
+        action=AccessAction.VIEW,
+        what="Ändra brukarens uppgifter",
+        request=request,
+    )
+    form = ClientForm(
+        request.POST or None, instance=client, units=_units_for(request.user), user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.client_update(client=client, by=request.user, **form.cleaned_data)
@@ -207,7 +218,15 @@ def client_edit(request, pk):
         else:
             messages.success(request, _("Uppgifterna är sparade."))
             return redirect("client_detail", pk=client.pk)
-    return render(request, "ramtid/client_form.html", {"form": form, "client": client})
+    return render(
+        request,
+        "ramtid/client_form.html",
+        {
+            "form": form,
+            "client": client,
+            "contact_hidden": not permissions.can_view_client_contact(request.user, client),
+        },
+    )
 
 
 @login_required
