@@ -192,9 +192,15 @@ class LifeAreaAdmin(admin.ModelAdmin):
 
 
 class MembershipInline(RoleAdminMixin, admin.TabularInline):
+    """A user's roles. A role that reaches case data, granted or changed here, waits for a unit
+    manager's approval before it counts (issue 10: configuration staff cannot make themselves,
+    or anyone, case staff alone)."""
+
     model = Membership
     extra = 0
     fk_name = "user"
+    fields = ["role", "municipality", "ordering_unit", "provider", "granted_by", "approved_at"]
+    readonly_fields = ["granted_by", "approved_at"]
 
 
 @admin.register(User)
@@ -204,7 +210,7 @@ class UserAdmin(RoleAdminMixin, DjangoUserAdmin):
     administrator_fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personuppgifter"), {"fields": ("first_name", "last_name", "email")}),
-        (_("Behörighet"), {"fields": ("is_active", "is_staff")}),
+        (_("Behörighet"), {"fields": ("is_active", "is_staff", "is_integration_account")}),
         (_("Viktiga datum"), {"fields": ("last_login", "date_joined")}),
     )
 
@@ -212,11 +218,25 @@ class UserAdmin(RoleAdminMixin, DjangoUserAdmin):
         # Only a superuser hands out superuser status or Django's own permissions.
         if obj is not None and not request.user.is_superuser:
             return self.administrator_fieldsets
-        return super().get_fieldsets(request, obj)
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        return (*fieldsets, (_("Integration"), {"fields": ("is_integration_account",)}))
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         return queryset if request.user.is_superuser else queryset.filter(is_superuser=False)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Membership:
+            services.memberships_granted(
+                memberships=formset.save(commit=False),
+                deleted=formset.deleted_objects,
+                by=request.user,
+            )
+            formset.save_m2m()
+            return
+        super().save_formset(request, form, formset, change)
 
 
 admin.site.unregister(TokenProxy)
@@ -224,9 +244,35 @@ admin.site.unregister(TokenProxy)
 
 @admin.register(TokenProxy)
 class TokenAdmin(RoleAdminMixin, DrfTokenAdmin):
-    """API tokens, e.g. for a provider's own documentation system."""
+    """API tokens, for integration accounts only (a provider's or a unit's system, issue 10).
+
+    The key is shown once, when it is made, and never listed: a key in a list would let whoever
+    reads the admin act as the system. Making and removing a key is in the audit trail."""
 
     municipality_lookup = "user__memberships__municipality"
+    list_display = ("user", "created")
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "user":
+            field.queryset = field.queryset.filter(is_integration_account=True)
+            field.help_text = _("Bara integrationskonton kan få API-nycklar, aldrig en person.")
+        return field
+
+    def save_model(self, request, obj, form, change):
+        services.api_token_create(token=obj, by=request.user)
+        self.message_user(
+            request,
+            _("API-nyckeln för %(user)s är %(key)s. Den visas bara nu: kopiera den till systemet.")
+            % {"user": obj.user, "key": obj.key},
+        )
+
+    def delete_model(self, request, obj):
+        services.api_token_delete(token=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for token in queryset:
+            services.api_token_delete(token=token, by=request.user)

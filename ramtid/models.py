@@ -12,6 +12,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from ramtid import personal_number
@@ -26,6 +27,11 @@ from ramtid.choices import (
 )
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    model_name="MunicipalityEvent",
+)
 class Municipality(models.Model):
     """A municipality and its rules, as data (DOMAIN.md §8). Defaults are Järfälla's (004)."""
 
@@ -203,8 +209,32 @@ class Provider(models.Model):
         return self.name
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    # A sign-in changes last_login: that is not a change to the account. The password's hash is
+    # never copied into the trail; that it changed is recorded.
+    pghistory.UpdateEvent(condition=pghistory.AnyChange(exclude=["last_login", "password"])),
+    pghistory.UpdateEvent("password_changed", condition=pghistory.AnyChange("password")),
+    pghistory.DeleteEvent(),
+    pghistory.ManualEvent("api_token_created"),
+    pghistory.ManualEvent("api_token_deleted"),
+    exclude=["password", "last_login"],
+    model_name="UserEvent",
+)
 class User(AbstractUser):
-    """A person who logs in. What they may do comes from their memberships, not from the user."""
+    """A person who logs in, or a system's integration account. What they may do comes from
+    their memberships, not from the user."""
+
+    # Issue 10: API tokens are given only to integration accounts (a provider's or a unit's
+    # system), never to a person, so nobody can act through a key made for somebody else.
+    is_integration_account = models.BooleanField(
+        _("integrationskonto"),
+        default=False,
+        help_text=_(
+            "Ett konto för ett annat systems anslutning (t.ex. utförarens "
+            "dokumentationssystem), inte för en person. Bara integrationskonton får API-nycklar."
+        ),
+    )
 
     class Meta:
         verbose_name = _("användare")
@@ -214,8 +244,20 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
+@pghistory.track(
+    pghistory.InsertEvent("granted"),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent("revoked"),
+    model_name="MembershipEvent",
+)
 class Membership(models.Model):
-    """A user's role in one organisation: an ordering unit, a provider or the municipality."""
+    """A user's role in one organisation: an ordering unit, a provider or the municipality.
+
+    A role granted in the admin gives access to case data only once a unit manager, a second
+    person, has approved it (issue 10): until then `approved_at` is empty and the role counts
+    for nothing (ramtid.permissions.memberships). Roles made by the system's own loaders are
+    approved when made (the database default).
+    """
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("användare")
@@ -242,6 +284,23 @@ class Membership(models.Model):
         blank=True,
         related_name="memberships",
         verbose_name=_("utförare"),
+    )
+    granted_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tilldelad av"),
+    )
+    approved_at = models.DateTimeField(_("godkänd"), null=True, blank=True, db_default=Now())
+    approved_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("godkänd av"),
     )
 
     class Meta:

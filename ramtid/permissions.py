@@ -24,7 +24,12 @@ def memberships(user: User) -> list[Membership]:
         return []
     cached = getattr(user, "_ramtid_memberships", None)
     if cached is None:
-        cached = list(user.memberships.select_related("ordering_unit", "provider", "municipality"))
+        # A role granted in the admin counts once a second person has approved it (issue 10).
+        cached = list(
+            user.memberships.filter(approved_at__isnull=False).select_related(
+                "ordering_unit", "provider", "municipality"
+            )
+        )
         user._ramtid_memberships = cached
     return cached
 
@@ -76,6 +81,23 @@ def can_open_client_form(user: User, client: Client) -> bool:
     """The officers of the unit change the client's details; the unit manager may open the form
     to assign the responsible officer."""
     return can_edit_client(user, client) or can_assign_responsible_officer(user, client)
+
+
+def can_approve_membership(user: User, membership: Membership) -> bool:
+    """A role granted in the admin is approved by a unit manager: of the unit for an ordering
+    unit's roles, of any unit of the municipality for the others. Never by the person who gets
+    it or the one who granted it: two people always."""
+    if membership.approved_at is not None or user.pk in (
+        membership.user_id,
+        membership.granted_by_id,
+    ):
+        return False
+    if membership.ordering_unit_id:
+        return membership.ordering_unit_id in ordering_unit_ids(user, {Role.UNIT_MANAGER})
+    return any(
+        m.role == Role.UNIT_MANAGER and m.municipality_id == membership.municipality_id
+        for m in memberships(user)
+    )
 
 
 def can_view_access_log(user: User, client: Client) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ramtid import permissions, personal_number
@@ -205,3 +206,72 @@ def relative_add(*, client: Client, by: User, **fields) -> ClientRelative:
 @transaction.atomic
 def relative_remove(*, relative: ClientRelative, by: User) -> None:
     relative.delete()
+
+
+# ---------------------------------------------------------------------------------------------
+# Roles and API tokens (issue 10): configuration staff cannot act as, or become, case staff
+
+
+@transaction.atomic
+def memberships_granted(*, memberships, deleted, by: User) -> None:
+    """Save roles granted or changed in the admin. A role that reaches case data (every role but
+    the administrator's) waits for a unit manager's approval; removing a role needs none. The
+    audit trail records each grant, change and removal (MembershipEvent)."""
+    for membership in deleted:
+        membership.delete()
+    for membership in memberships:
+        if membership.role != Role.ADMINISTRATOR:
+            membership.granted_by = by
+            membership.approved_at = None
+            membership.approved_by = None
+        membership.full_clean()
+        membership.save()
+
+
+@transaction.atomic
+def membership_approve(*, membership, by: User):
+    """A unit manager approves a role granted in the admin: from now on it counts."""
+    from ramtid.models import Membership
+
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if not permissions.can_approve_membership(by, membership):
+        raise ValidationError(
+            _("Rollen kan bara godkännas av en annan enhetschef än den som fått eller gett den.")
+        )
+    membership.approved_at, membership.approved_by = timezone.now(), by
+    membership.save(update_fields=["approved_at", "approved_by"])
+    return membership
+
+
+@transaction.atomic
+def membership_reject(*, membership, by: User) -> None:
+    """A unit manager refuses a role granted in the admin: it is removed (and the removal is in
+    the audit trail)."""
+    from ramtid.models import Membership
+
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if not permissions.can_approve_membership(by, membership):
+        raise ValidationError(_("Du kan inte avslå den här rollen."))
+    membership.delete()
+
+
+@transaction.atomic
+def api_token_create(*, token, by: User):
+    """An API token for an integration account, never a person's account; recorded in the
+    audit trail on the account (the key itself is never copied there)."""
+    import pghistory
+
+    if not token.user.is_integration_account:
+        raise ValidationError(_("API-nycklar ges bara till integrationskonton, aldrig en person."))
+    token.save()
+    pghistory.create_event(token.user, label="api_token_created")
+    return token
+
+
+@transaction.atomic
+def api_token_delete(*, token, by: User) -> None:
+    import pghistory
+
+    user = token.user
+    token.delete()
+    pghistory.create_event(user, label="api_token_deleted")

@@ -100,6 +100,7 @@ RAMTID_CLIENT_STATUS_FILTER = "bestallning.selectors.client_order_statuses"
 # The worklists of the start page, in order (ramtid/worklists.py): each app's lists of what is
 # due, bounded and counted in SQL, each with a page of its own.
 RAMTID_WORKLISTS: list[str] = [
+    "ramtid.worklists.RolesToApprove",
     "bestallning.worklists.DecisionsToApprove",
     "genomforandeplan.worklists.PlansToReview",
     "genomforandeplan.worklists.MissingPlans",

@@ -8,6 +8,7 @@ from ramtid import views
 urlpatterns = [
     path("", views.start, name="start"),
     path("arbetslista/<slug:key>/", views.worklist_page, name="worklist"),
+    path("roller/<int:pk>/beslut/", views.membership_decide, name="membership_decide"),
     path("logga-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("brukare/", views.client_list, name="client_list"),

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -17,10 +17,10 @@ from ramtid import permissions, selectors, services, worklists
 from ramtid.audit import log_access
 from ramtid.choices import AccessAction, Role
 from ramtid.forms import ClientForm, ClientRelativeForm, ClientSearchForm, apply_service_errors
-from ramtid.models import OrderingUnit
+from ramtid.models import Membership, OrderingUnit
 from ramtid.panels import render_panels
 from ramtid.pdf import pdf_response, render_pdf
-from ramtid.web import require, visible
+from ramtid.web import next_url, require, visible
 
 CLIENTS_PER_PAGE = 50
 ACCESS_LOG_PER_PAGE = 50
@@ -54,7 +54,8 @@ def _log_shown(request, sections, what: str) -> None:
     for section in sections:
         for row in section.rows:
             client = section.worklist.client_of(row)
-            clients[client.pk] = client
+            if client is not None:
+                clients[client.pk] = client
     if clients:
         log_access(user=request.user, clients=clients.values(), action=AccessAction.LIST,
                    what=what, request=request)  # fmt: skip
@@ -330,3 +331,37 @@ def _broker_status() -> str:
         return "ok"
     except redis.RedisError:
         return "fel"
+
+
+@login_required
+@require_POST
+def membership_decide(request, pk):
+    """A unit manager approves or refuses a role granted in the admin (issue 10)."""
+    membership = visible(
+        worklists.RolesToApprove().queryset(request.user)
+        if worklists.RolesToApprove().applies_to(request.user)
+        else Membership.objects.none(),
+        pk,
+    )
+    decision = request.POST.get("beslut")
+    if decision not in ("godkann", "avsla"):
+        return HttpResponseBadRequest(_("Välj Godkänn eller Avslå."))
+    if decision == "godkann":
+        try:
+            services.membership_approve(membership=membership, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(next_url(request, reverse("start")))
+        messages.success(
+            request,
+            _("%(user)s har fått rollen %(role)s.")
+            % {"user": membership.user, "role": membership.get_role_display()},
+        )
+    else:
+        services.membership_reject(membership=membership, by=request.user)
+        messages.success(
+            request,
+            _("Rollen %(role)s för %(user)s är avslagen och borttagen.")
+            % {"user": membership.user, "role": membership.get_role_display()},
+        )
+    return redirect(next_url(request, reverse("start")))

@@ -16,8 +16,13 @@ from dataclasses import dataclass, field
 
 import django_filters
 from django.conf import settings
-from django.db.models import Count, QuerySet, Window
+from django.db.models import Count, Q, QuerySet, Window
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
+from ramtid import permissions
+from ramtid.choices import Role
+from ramtid.models import Membership, OrderingUnit
 
 ROWS_ON_START = 10  # rows a section shows on the start page; the rest on its own page
 ROWS_PER_PAGE = 50
@@ -120,3 +125,39 @@ def sections_for(user, *, rows: int = ROWS_ON_START) -> list[Section]:
         shown = rows_of(item, user, queryset, [pk for pk, _total in head])
         sections.append(Section(item, count, shown))
     return sections
+
+
+class RolesToApprove(Worklist):
+    """Roles granted in the admin that wait for a unit manager's approval (issue 10): a second
+    person decides who reaches case data. Oldest first."""
+
+    key = "roller-att-godkanna"
+    group = _("Att godkänna")
+    title = _("Roller som väntar på godkännande")
+    one = _("roll att godkänna")
+    many = _("roller att godkänna")
+    caption = _("Roller som administratören gett och som ger tillgång till ärenden, äldst först")
+    empty = _("Inga roller väntar på godkännande.")
+    head_template = "ramtid/worklists/roles_head.html"
+    row_template = "ramtid/worklists/role_row.html"
+
+    def applies_to(self, user) -> bool:
+        return bool(permissions.ordering_unit_ids(user, {Role.UNIT_MANAGER}))
+
+    def queryset(self, user):
+        units = permissions.ordering_unit_ids(user, {Role.UNIT_MANAGER})
+        municipalities = OrderingUnit.objects.filter(pk__in=units).values("municipality_id")
+        return (
+            Membership.objects.filter(approved_at__isnull=True)
+            .filter(
+                Q(ordering_unit_id__in=units)
+                | Q(ordering_unit__isnull=True, municipality_id__in=municipalities)
+            )
+            .exclude(user=user)
+            .exclude(granted_by=user)
+            .select_related("user", "granted_by", "ordering_unit", "provider", "municipality")
+            .order_by("pk")
+        )
+
+    def client_of(self, row):
+        return None
