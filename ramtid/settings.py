@@ -136,6 +136,9 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured(
         "Ramtid kräver PostgreSQL: DATABASE_URL måste börja med postgres://."
     )
+# The PostgreSQL role the application runs as, when it is not the owner that runs `migrate`
+# (ramtid/database_roles.py, README "Säkerhet och dataskydd"): `migrate` grants it what it needs.
+DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
@@ -301,7 +304,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
     # Assessed and intended function level share one choice set: one enum in the schema.
-    "ENUM_NAME_OVERRIDES": {"FunctionLevelEnum": "bestallning.choices.FunctionLevel"},
+    "ENUM_NAME_OVERRIDES": {
+        "FunctionLevelEnum": "bestallning.choices.FunctionLevel",
+        "InterventionCategoryEnum": "ramtid.choices.InterventionCategory",
+        "ExplanationCategoryEnum": "uppfoljning.choices.ExplanationCategory",
+    },
 }
 
 # The audit trail: pghistory's event tables refuse UPDATE and DELETE, and the context (who, from

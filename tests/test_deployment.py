@@ -106,7 +106,7 @@ def test_compose_has_the_five_services_with_healthchecks(compose):
 def test_postgres_and_redis_keep_their_data_on_volumes(compose):
     volumes = set(compose["volumes"])
     for name, path in (("postgres", "/var/lib/postgresql/data"), ("redis", "/data")):
-        mounts = [m.split(":") for m in compose["services"][name]["volumes"]]
+        mounts = [m.split(":")[:2] for m in compose["services"][name]["volumes"]]
         assert [path] == [target for source, target in mounts if source in volumes]
 
 
@@ -129,6 +129,20 @@ def test_web_migrates_and_then_serves_the_wsgi_application(compose):
     assert callable(getattr(importlib.import_module(module), attribute))
     assert "--bind 0.0.0.0:8000" in command
     assert "migrate" in get_commands()
+
+
+def test_migrations_run_as_the_owner_and_the_app_role_is_created(compose):
+    command = _command(compose["services"]["web"])
+    owner_url = "DATABASE_URL=postgres://ramtid:${POSTGRES_PASSWORD:?"
+    assert owner_url in command
+    assert command.index(owner_url) < command.index("migrate") < command.index("gunicorn")
+    postgres = compose["services"]["postgres"]
+    assert postgres["environment"]["POSTGRES_USER"] == "ramtid"
+    init = [v for v in postgres["volumes"] if "docker-entrypoint-initdb.d" in v]
+    assert init, "the app role's init script is not mounted"
+    script = (ROOT / init[0].split(":")[0]).read_text()
+    assert "CREATE ROLE ramtid_app LOGIN" in script
+    assert "NOSUPERUSER" in script
 
 
 def test_web_healthcheck_asks_the_health_view(compose):
@@ -291,8 +305,12 @@ def test_every_setting_without_a_safe_default_reaches_web_worker_and_beat(compos
         # No silent fallback: compose stops with a message when a secret is not set.
         for variable in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"):
             assert environment[variable].startswith(f"${{{variable}:?"), variable
-        assert "${POSTGRES_PASSWORD:?" in environment["DATABASE_URL"]
+        # They run as the role that owns nothing (issue 10); only web's migrate is the owner.
+        assert environment["DATABASE_URL"].startswith("postgres://ramtid_app:")
+        assert "${POSTGRES_APP_PASSWORD:?" in environment["DATABASE_URL"]
         assert "@postgres:5432/" in environment["DATABASE_URL"]
+        assert environment["DATABASE_APP_ROLE"] == "ramtid_app"
+        assert "POSTGRES_PASSWORD" not in environment["DATABASE_URL"]
         assert environment["REDIS_URL"].startswith("redis://redis:6379/")
         assert environment["DJANGO_DEBUG"] == "0"
         # Never the demo (known passwords) in production: load_demo refuses without it.

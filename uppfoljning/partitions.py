@@ -31,31 +31,19 @@ def partition_name(month: datetime.date) -> str:
 def ensure_month_partitions(months: Iterable[datetime.date]) -> list[str]:
     """Create the partitions of these months that do not exist yet; returns the names created.
 
-    Two imports may meet here, so the creation is serialised by a transaction-level advisory
-    lock: call it inside the import's transaction.
+    Only the owner of the visits table may attach a partition to it, and the application runs as
+    a role that owns nothing (ramtid/database_roles.py): it asks the owner's SECURITY DEFINER
+    function `ramtid_ensure_visit_partition`, which takes a transaction-level advisory lock so
+    that two imports meeting here create each month once. Call it inside the import's
+    transaction.
     """
     wanted = sorted({first_of_month(m) for m in months})
-    if not wanted:
-        return []
     created = []
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [PARENT])
-        cursor.execute(
-            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-            "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = %s",
-            [PARENT],
-        )
-        existing = {row[0] for row in cursor.fetchall()}
         for month in wanted:
-            name = partition_name(month)
-            if name in existing:
-                continue
-            # Identifiers from dates only: nothing here comes from a user.
-            cursor.execute(
-                f'CREATE TABLE "{name}" PARTITION OF "{PARENT}" '
-                f"FOR VALUES FROM ('{month.isoformat()}') TO ('{next_month(month).isoformat()}')"
-            )
-            created.append(name)
+            cursor.execute("SELECT ramtid_ensure_visit_partition(%s)", [month])
+            if cursor.fetchone()[0]:
+                created.append(partition_name(month))
     return created
 
 
