@@ -83,6 +83,14 @@ REVOKE ALL ON FUNCTION "public".ramtid_ensure_visit_partition(date) FROM PUBLIC;
 """
 
 
+# The owner's SECURITY DEFINER functions of the apps that the application role may call (each
+# revoked from PUBLIC where it is made): the visit import's staging table (uppfoljning 0003).
+OWNER_FUNCTIONS = (
+    "public.uppfoljning_create_visit_staging(bigint, text[])",
+    "public.uppfoljning_drop_visit_staging(bigint)",
+)
+
+
 def append_only_tables() -> list[str]:
     """The tables whose rows are never changed or removed: every model with pgtrigger's
     `append_only` protection (the audit events, PGHISTORY_APPEND_ONLY, and the access log)."""
@@ -105,6 +113,12 @@ def grant_statements(role: str) -> list[str]:
         f"REVOKE TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA public FROM {quoted}",
         f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {quoted}",
         f'GRANT EXECUTE ON FUNCTION "public".ramtid_ensure_visit_partition(date) TO {quoted}',
+    ]
+    # The visit import's owner functions (uppfoljning migration 0003), when migrated.
+    statements += [
+        f"DO $$ BEGIN IF to_regprocedure('{function}') IS NOT NULL THEN "
+        f"GRANT EXECUTE ON FUNCTION {function} TO {quoted}; END IF; END $$"
+        for function in OWNER_FUNCTIONS
     ]
     for table in append_only_tables():
         statements.append(f'REVOKE UPDATE, DELETE ON "{table}" FROM {quoted}')

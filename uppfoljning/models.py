@@ -54,7 +54,9 @@ class VisitImport(models.Model):
     created_count = models.PositiveIntegerField(_("nya besök"), default=0)
     updated_count = models.PositiveIntegerField(_("uppdaterade besök"), default=0)
     error_count = models.PositiveIntegerField(_("fel"), default=0)
-    # [{"row": 7, "column": "start", "message": "…"}], every error, in row order.
+    # The first errors, [{"row": 7, "column": "start", "message": "…"}] in row order (at most
+    # uppfoljning.imports.ERROR_PREVIEW): a glance for the admin and the API's import list.
+    # Every error is a VisitImportError row.
     errors = models.JSONField(_("fel"), default=list, blank=True)
     months = models.JSONField(_("månader"), default=list, blank=True)
     finished_at = models.DateTimeField(_("klar"), null=True, blank=True)
@@ -67,6 +69,35 @@ class VisitImport(models.Model):
 
     def __str__(self) -> str:
         return f"Inläsning {self.pk} ({self.provider})"
+
+
+class VisitImportError(models.Model):
+    """One error of a rejected import: the row as numbered in the file (the header is row 1; an
+    API batch's first visit is row 1), the column (the file's column or the API's field) and a
+    Swedish reason that never repeats a personal number. Written set-based by the import's
+    checks, however many there are, and read a page at a time."""
+
+    visit_import = models.ForeignKey(
+        VisitImport,
+        on_delete=models.CASCADE,
+        related_name="error_rows",
+        verbose_name=_("inläsning"),
+        db_index=False,  # visit_import_error_row below starts with it
+    )
+    row = models.PositiveIntegerField(_("rad"))
+    column = models.CharField(_("kolumn"), max_length=30, blank=True)
+    message = models.TextField(_("fel"))
+
+    class Meta:
+        verbose_name = _("fel i inläsning")
+        verbose_name_plural = _("fel i inläsningar")
+        ordering = ["visit_import", "row", "id"]
+        indexes = [
+            models.Index(fields=["visit_import", "row", "id"], name="visit_import_error_row")
+        ]
+
+    def __str__(self) -> str:
+        return f"Rad {self.row}, {self.column}: {self.message}"
 
 
 class PerformedVisit(models.Model):

@@ -48,3 +48,45 @@ def can_review(user: User, review) -> bool:
 
 def is_fee_officer(user: User) -> bool:
     return has_role(user, Role.FEE_OFFICER)
+
+
+# ---------------------------------------------------------------------------------------------
+# Visits in (engineer A: uppfoljning.imports, plausibility)
+
+
+def can_view_import_errors(user: User, visit_import) -> bool:
+    """The error rows of an import name rows of the provider's file, which may concern any of its
+    clients: for those who may import for the provider, not for an officer of one unit."""
+    return can_import_visits(user, visit_import.provider)
+
+
+def client_visit_provider_ids(user: User, client) -> set[int] | None:
+    """Whose visits of a client the user sees: all (None) for the staff of the client's unit,
+    otherwise only their own provider's."""
+    if client.ordering_unit_id in ordering_unit_ids(user):
+        return None
+    return _provider_ids(user)
+
+
+# ---------------------------------------------------------------------------------------------
+# Individual reviews and staff continuity (engineer D: uppfoljning.reviews, continuity)
+
+
+def review_unit_ids(user: User) -> set[int]:
+    """The units whose individual reviews the user reads: the officers' and the unit managers'.
+    Providers never see reviews (they are the municipality's case work)."""
+    return ordering_unit_ids(user, {Role.CASE_OFFICER, Role.UNIT_MANAGER})
+
+
+def continuity_unit_ids(user: User) -> set[int]:
+    """The units whose clients' staff continuity the user follows (all providers' staff)."""
+    return ordering_unit_ids(user, {Role.CASE_OFFICER, Role.UNIT_MANAGER})
+
+
+def continuity_provider_ids(user: User) -> set[int]:
+    """The providers whose own staff's continuity at their clients the user follows."""
+    return _provider_ids(user)
+
+
+def can_follow_continuity(user: User) -> bool:
+    return bool(continuity_unit_ids(user) or continuity_provider_ids(user))
