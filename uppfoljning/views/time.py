@@ -1,3 +1,452 @@
-"""See uppfoljning.views."""
+"""The monthly time check's pages (uppfoljning.monthly): a month's results for the officer (her
+units) and the provider (its clients), filterable and paginated with the counts in SQL; a result's
+page with its figures, the provider's explanation form and the officer's approve/reject form; and
+the fee officers' over-time list with its CSV and XLSX exports (figures only: the client, the
+provider and the minutes, nothing of plans or interventions).
 
-urlpatterns: list = []
+Every row is fetched through monthly.results_visible_to or monthly.over_time_visible_to, so
+another organisation's result is a 404; every action is checked by uppfoljning.permissions (a
+visible result the user may not act on is a 403). Months travel as `?manad=YYYY-MM`."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+
+import xlsxwriter
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Min, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from ramtid import permissions as core_permissions
+from ramtid.audit import log_access
+from ramtid.choices import AccessAction
+from ramtid.formatting import hhmm
+from ramtid.permissions import NavItem
+from ramtid.web import client_crumbs, require, visible
+from uppfoljning import monthly, permissions
+from uppfoljning.choices import ExplanationCategory, ExplanationDecision, TimeStatus
+
+PER_PAGE = 50
+TO_EXPLAIN, TO_DECIDE = "forklara", "besluta"
+
+# ---------------------------------------------------------------------------------------------
+# Forms
+
+
+class MonthField(forms.CharField):
+    """A month as YYYY-MM (the browser's month picker sends that too) → its first day."""
+
+    widget = forms.TextInput(attrs={"type": "month", "inputmode": "numeric", "size": 8})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            return monthly.parse_month(value)
+        except ValueError:
+            raise ValidationError(_("Skriv månaden som ÅÅÅÅ-MM, t.ex. 2026-10.")) from None
+
+
+class ResultFilters(forms.Form):
+    manad = MonthField(label=gettext_lazy("Månad"), required=False)
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=[("", gettext_lazy("Alla")), *TimeStatus.choices],
+    )
+    att_gora = forms.ChoiceField(
+        label=gettext_lazy("Att göra"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("Allt")),
+            (TO_EXPLAIN, gettext_lazy("Behöver förklaras av utföraren")),
+            (TO_DECIDE, gettext_lazy("Väntar på handläggarens beslut")),
+        ],
+    )
+
+
+class MonthFilter(forms.Form):
+    manad = MonthField(label=gettext_lazy("Månad"), required=False)
+
+
+class ExplainForm(forms.Form):
+    category = forms.ChoiceField(
+        label=gettext_lazy("Orsak"), choices=ExplanationCategory.choices, widget=forms.RadioSelect
+    )
+    text = forms.CharField(
+        label=gettext_lazy("Förklaring"),
+        help_text=gettext_lazy(
+            "Vad hände under månaden? T.ex. sjukhusvistelse med datum, avböjda besök, tillfälligt "
+            "ökat behov."
+        ),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+    )
+
+
+class DecideForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Motivering"),
+        help_text=gettext_lazy("Behövs när förklaringen avslås; utföraren ser den."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _month_of(form: forms.Form, queryset) -> datetime.date:
+    """The month asked for, else the latest month the user has results for, else last month."""
+    month = form.cleaned_data.get("manad") if form.is_valid() else None
+    return month or monthly.latest_month(queryset) or monthly.previous_month(timezone.localdate())
+
+
+def visits_url(result) -> str:
+    """The client's visits for the month (engineer A's page), or "" until it exists."""
+    try:
+        url = reverse("client_visits", args=[result.client_id])
+    except NoReverseMatch:
+        return ""
+    return f"{url}?{urlencode({'manad': f'{result.month:%Y-%m}'})}"
+
+
+def _log(request, clients, action: AccessAction, what: str) -> None:
+    log_access(user=request.user, clients=clients, action=action, what=what, request=request)
+
+
+def _result(request, pk: int):
+    return visible(monthly.results_visible_to(request.user), pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# A month's results
+
+
+@login_required
+def result_list(request):
+    if not monthly.sees_time_results(request.user):
+        raise Http404
+    results = monthly.results_visible_to(request.user)
+    filters = ResultFilters(request.GET or None)
+    month = _month_of(filters, results)
+    today = timezone.localdate()
+    in_month = results.filter(month=month)
+    # Every count of the month, and its deadlines, in one aggregate.
+    counts = in_month.aggregate(
+        total=Count("pk"),
+        within=Count("pk", filter=Q(status=TimeStatus.WITHIN)),
+        over=Count("pk", filter=Q(status=TimeStatus.OVER)),
+        under=Count("pk", filter=Q(status=TimeStatus.UNDER)),
+        to_explain=Count("pk", filter=monthly.needs_explanation(today)),
+        to_decide=Count("pk", filter=monthly.needs_decision()),
+        frozen=Count("pk", filter=Q(frozen_at__isnull=False)),
+        first_deadline=Min("billing_deadline"),
+        last_deadline=Max("billing_deadline"),
+    )
+    rows = in_month
+    if filters.is_valid():
+        if filters.cleaned_data["status"]:
+            rows = rows.filter(status=filters.cleaned_data["status"])
+        if filters.cleaned_data["att_gora"] == TO_EXPLAIN:
+            rows = rows.filter(monthly.needs_explanation(today))
+        elif filters.cleaned_data["att_gora"] == TO_DECIDE:
+            rows = rows.filter(monthly.needs_decision())
+    rows = rows.order_by("client__last_name", "client__first_name", "client_id", "order_id")
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("sida"))
+    for result in page.object_list:
+        result.state = monthly.ResultState.of(result, today)
+    _log(request, [r.client for r in page.object_list], AccessAction.LIST, "Tidsuppföljning")
+    query = request.GET.copy()
+    query.pop("sida", None)
+    query["manad"] = f"{month:%Y-%m}"
+    return render(
+        request,
+        "uppfoljning/time/results.html",
+        {
+            "filters": filters,
+            "month": month,
+            "counts": counts,
+            "page": page,
+            "query": query.urlencode(),
+            "is_provider": bool(core_permissions.provider_ids(request.user)),
+        },
+    )
+
+
+def _detail(request, result, *, explain_form=None, decide_form=None, status=200):
+    state = monthly.ResultState.of(result)
+    can_explain = permissions.can_explain_time(request.user, result) and state.explainable
+    can_decide = permissions.can_decide_time(request.user, result) and state.decidable
+    _log(request, [result.client], AccessAction.VIEW, "Tidsuppföljning för en månad")
+    crumbs = [
+        *client_crumbs(result.client),
+        (_("Tidsuppföljning %(month)s") % {"month": f"{result.month:%Y-%m}"},
+         reverse("time_results") + f"?manad={result.month:%Y-%m}"),
+    ]  # fmt: skip
+    return render(
+        request,
+        "uppfoljning/time/detail.html",
+        {
+            "result": result,
+            "state": state,
+            "crumbs": crumbs,
+            "visits_url": visits_url(result),
+            "frozen_reason": monthly.frozen_reason(result),
+            "can_explain": can_explain,
+            "can_decide": can_decide,
+            "explain_form": explain_form
+            or ExplainForm(
+                initial={
+                    "category": result.explanation_category or None,
+                    "text": result.explanation_text if not state.rejected else "",
+                }
+            ),
+            "decide_form": decide_form or DecideForm(),
+            "approved": ExplanationDecision.APPROVED,
+            "rejected": ExplanationDecision.REJECTED,
+        },
+        status=status,
+    )
+
+
+@login_required
+def result_detail(request, pk: int):
+    return _detail(request, _result(request, pk))
+
+
+@login_required
+@require_POST
+def result_explain(request, pk: int):
+    """The provider's coordinator explains the month (an explicit press of "Skicka
+    förklaringen")."""
+    result = _result(request, pk)
+    require(permissions.can_explain_time(request.user, result))
+    form = ExplainForm(request.POST)
+    if form.is_valid():
+        try:
+            monthly.explain_month(result=result, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                messages.error(request, " ".join(error.messages))
+                return redirect("time_result", pk=result.pk)
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Förklaringen är skickad till handläggaren."))
+            return redirect("time_result", pk=result.pk)
+    return _detail(request, result, explain_form=form, status=400)
+
+
+@login_required
+@require_POST
+def result_decide(request, pk: int):
+    """The officer approves or rejects the explanation: two explicit buttons, one form."""
+    result = _result(request, pk)
+    require(permissions.can_decide_time(request.user, result))
+    form = DecideForm(request.POST)
+    decision = request.POST.get("decision", "")
+    if form.is_valid():
+        try:
+            monthly.decide_month(
+                result=result, by=request.user, decision=decision,
+                reason=form.cleaned_data["reason"],
+            )  # fmt: skip
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                messages.error(request, " ".join(error.messages))
+                return redirect("time_result", pk=result.pk)
+            _add_errors(form, error)
+        else:
+            text = (
+                _("Förklaringen är godkänd.")
+                if decision == ExplanationDecision.APPROVED
+                else _("Förklaringen är avslagen. Utföraren ser motiveringen.")
+            )
+            messages.success(request, text)
+            return redirect("time_result", pk=result.pk)
+    return _detail(request, result, decide_form=form, status=400)
+
+
+def _add_errors(form: forms.Form, error: ValidationError) -> None:
+    for name, texts in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, texts)
+
+
+# ---------------------------------------------------------------------------------------------
+# The fee officers' over-time list
+
+EXPORT_COLUMNS = [
+    gettext_lazy("Månad"),
+    gettext_lazy("Efternamn"),
+    gettext_lazy("Förnamn"),
+    gettext_lazy("Personnummer"),
+    gettext_lazy("Utförare"),
+    gettext_lazy("Beställning"),
+    gettext_lazy("Beställd tid (h:mm)"),
+    gettext_lazy("Utförd tid (h:mm)"),
+    gettext_lazy("Övertid (h:mm)"),
+    gettext_lazy("Beställd tid (minuter)"),
+    gettext_lazy("Utförd tid (minuter)"),
+    gettext_lazy("Övertid (minuter)"),
+    gettext_lazy("Avvikelse (%)"),
+    gettext_lazy("Förklaring"),
+]
+
+
+def _over_time(request):
+    if not permissions.is_fee_officer(request.user):
+        raise Http404
+    results = monthly.over_time_visible_to(request.user)
+    form = MonthFilter(request.GET or None)
+    month = _month_of(form, results)
+    rows = results.filter(month=month).order_by(
+        "client__last_name", "client__first_name", "client_id", "order_id"
+    )
+    return form, month, rows
+
+
+def _explanation_word(result) -> str:
+    if result.decision:
+        return str(result.get_decision_display())
+    return _("Förklarad, inte beslutad") if result.explanation_category else _("Ingen")
+
+
+def _export_row(result) -> list:
+    client = result.client
+    deviation = result.performed_minutes - result.ordered_minutes
+    return [
+        f"{result.month:%Y-%m}",
+        client.last_name,
+        client.first_name,
+        client.personal_number_display,
+        result.provider.name,
+        result.order_id,
+        hhmm(result.ordered_minutes),
+        hhmm(result.performed_minutes),
+        hhmm(deviation),
+        result.ordered_minutes,
+        result.performed_minutes,
+        deviation,
+        "" if result.deviation_percent is None else str(result.deviation_percent),
+        _explanation_word(result),
+    ]
+
+
+@login_required
+def over_time_list(request):
+    form, month, rows = _over_time(request)
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("sida"))
+    for result in page.object_list:
+        result.over_minutes = result.performed_minutes - result.ordered_minutes
+    _log(request, [r.client for r in page.object_list], AccessAction.LIST, "Övertid")
+    manad = f"{month:%Y-%m}"
+    return render(
+        request,
+        "uppfoljning/time/over_time.html",
+        {
+            "form": form,
+            "month": month,
+            "page": page,
+            "query": urlencode({"manad": manad}),
+            "csv_url": reverse("over_time_csv") + "?" + urlencode({"manad": manad}),
+            "xlsx_url": reverse("over_time_xlsx") + "?" + urlencode({"manad": manad}),
+        },
+    )
+
+
+def safe_cell(value):
+    """A cell Excel never reads as a formula: text beginning with = + - @ (or a tab or carriage
+    return, which Excel skips before them) gets a leading apostrophe. Numbers stay numbers."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _export(request, what: str) -> tuple[datetime.date, list[list]]:
+    """The month's over-time rows for a file, and one access-log row naming every client."""
+    _form, month, rows = _over_time(request)
+    results = list(rows)
+    _log(request, [r.client_id for r in results], AccessAction.EXPORT, what)
+    return month, [_export_row(result) for result in results]
+
+
+@login_required
+def over_time_csv(request):
+    """UTF-8 with a BOM and semicolons, as Swedish Excel opens it."""
+    month, data = _export(request, "Övertid, CSV")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([str(c) for c in EXPORT_COLUMNS])
+    for row in data:
+        writer.writerow([safe_cell(v) for v in row])
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="overtid-{month:%Y-%m}.csv"'
+    return response
+
+
+@login_required
+def over_time_xlsx(request):
+    month, data = _export(request, "Övertid, Excel")
+    buffer = io.BytesIO()
+    # Strings are written as strings, never as formulas or numbers guessed from text.
+    workbook = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
+                 "strings_to_urls": False}
+    )  # fmt: skip
+    sheet = workbook.add_worksheet(_("Övertid %(month)s") % {"month": f"{month:%Y-%m}"})
+    bold = workbook.add_format({"bold": True})
+    sheet.write_row(0, 0, [str(c) for c in EXPORT_COLUMNS], bold)
+    for index, row in enumerate(data, start=1):
+        for column, value in enumerate(row):
+            if isinstance(value, str):
+                sheet.write_string(index, column, safe_cell(value))
+            else:
+                sheet.write_number(index, column, value)
+    sheet.freeze_panes(1, 0)
+    workbook.close()
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="overtid-{month:%Y-%m}.xlsx"'
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# The menu (settings.RAMTID_NAVIGATION)
+
+
+def navigation(user) -> list[NavItem]:
+    items = []
+    if monthly.sees_time_results(user):
+        items.append(NavItem(_("Tidsuppföljning"), reverse("time_results"), "time_results"))
+    if permissions.is_fee_officer(user):
+        items.append(NavItem(_("Övertid"), reverse("over_time"), "over_time"))
+    return items
+
+
+urlpatterns = [
+    path("tidsuppfoljning/", result_list, name="time_results"),
+    path("tidsuppfoljning/<int:pk>/", result_detail, name="time_result"),
+    path("tidsuppfoljning/<int:pk>/forklaring/", result_explain, name="time_result_explain"),
+    path("tidsuppfoljning/<int:pk>/beslut/", result_decide, name="time_result_decide"),
+    path("overtid/", over_time_list, name="over_time"),
+    path("overtid/overtid.csv", over_time_csv, name="over_time_csv"),
+    path("overtid/overtid.xlsx", over_time_xlsx, name="over_time_xlsx"),
+]
