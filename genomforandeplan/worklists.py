@@ -8,8 +8,7 @@ from __future__ import annotations
 import datetime
 
 import django_filters
-from django.db.models import F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -51,12 +50,7 @@ class WithoutContactPerson(Worklist):
     def queryset(self, user):
         return (
             selectors.orders_without_contact_person(user)
-            .annotate(
-                contact_due=selectors.DatePlusDays(
-                    Coalesce(F("executed_on"), F("valid_from")),
-                    F("client__municipality__contact_person_days"),
-                )
-            )
+            .annotate(contact_due=selectors.contact_person_due_expression())
             .order_by("contact_due", "pk")
         )
 
