@@ -19,7 +19,8 @@ SECRET_KEY_FILE := .run/secret_key
 # printed on the console, and RAMTID_DEMO=1, without which load_demo refuses to run.
 RUN_ENV := DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost \
 	DJANGO_SECRET_KEY="$$(cat $(SECRET_KEY_FILE))" CELERY_TASK_ALWAYS_EAGER=1 \
-	DJANGO_EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend RAMTID_DEMO=1
+	DJANGO_EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend RAMTID_DEMO=1 \
+	RAMTID_SITE_URL=http://127.0.0.1:8000
 TEST_ENV := DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_SECRET_KEY=test-only-not-a-secret \
 	DJANGO_ALLOWED_HOSTS=testserver,127.0.0.1,localhost
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -101,16 +102,19 @@ test: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-# The page benchmarks at 20,000 clients (tests/bench/scale.py, README "Benchmarks") against a
-# PostgreSQL of their own in .run/bench/: the load data is generated once and kept, and generated
-# again when the generator's code, the seed or the size changes (BENCH_FRESH=1: anyway). Then the
-# quick benchmarks of tests/bench/test_bench.py. BENCH_ARGS, e.g. "--rounds 50 --budget 30".
+# The benchmarks at 20,000 clients (README "Benchmarks") against a PostgreSQL of their own in
+# .run/bench/: the load data, with a month of visits as import files in .run/bench/visits/, is
+# generated once and kept, and generated again when the generator's code, the seed or the size
+# changes (BENCH_FRESH=1: anyway). First the follow-up's import and monthly check against their
+# raw floor (tests/bench/followup.py), then the pages (tests/bench/scale.py), then the quick
+# benchmarks of tests/bench/test_bench.py. BENCH_ARGS (the pages), e.g. "--rounds 50 --budget 30".
 BENCH_DIR := .run/bench
+BENCH_DATA := --stamp $(BENCH_DIR)/loaded.json --visits-dir $(BENCH_DIR)/visits
 bench: install-test
 	$(TEST_ENV) $(PY) -m ramtid.devservices run --pgdata $(BENCH_DIR)/pgdata --redis -- sh -c '\
 		$(PY) manage.py collectstatic --no-input -v0 && \
-		$(PY) -m tests.bench.scale --stamp $(BENCH_DIR)/loaded.json \
-			$(if $(BENCH_FRESH),--fresh) $(BENCH_ARGS) && \
+		$(PY) -m tests.bench.followup $(BENCH_DATA) $(if $(BENCH_FRESH),--fresh) && \
+		$(PY) -m tests.bench.scale $(BENCH_DATA) $(BENCH_ARGS) && \
 		$(PY) -m pytest tests/bench/test_bench.py --benchmark-only \
 			--benchmark-columns=min,median,max,rounds $(PYTEST_ARGS)'
 

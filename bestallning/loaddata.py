@@ -192,6 +192,7 @@ class OrderInfo:
     ended_reason: str = ""
     supersedes: OrderInfo | None = None
     order_text: str = ""
+    ordered_minutes: int | None = None  # set when written, for an issued order
     id: int | None = None
 
     @property
@@ -490,6 +491,10 @@ class _Histories:
             decision.id = pk
         for order, pk in zip(self.orders, reserve_ids(Order, len(self.orders)), strict=True):
             order.id = pk
+            if order.status != OrderStatus.DRAFT:
+                # What order_send stores: the time basis's total, from the lines in hand.
+                frequencies = [line.frequency() for line in order.lines]
+                order.ordered_minutes = ordered_time.time_basis(frequencies, self.month).total
         lines = [line for order in self.orders for line in order.lines]
         for line, pk in zip(lines, reserve_ids(OrderedIntervention, len(lines)), strict=True):
             line.id = pk
@@ -549,6 +554,7 @@ class _Histories:
             f"{name} har hjärtsvikt och artros i knäna.",
             f"{name} har alltid varit händig och vill klara sig själv.",
             "[]", rng.randint(2, 5), moment(min(created, self.yesterday), rng),
+            o.ordered_minutes,
             sent_at, o.officer if sent_at else None,
             sent_at + datetime.timedelta(minutes=2) if sent_at else None,
             moment(o.received_on, rng, hours=(17, 18)) if o.received_on else None,
@@ -599,8 +605,8 @@ ORDER_FIELDS = (
     "id", "client", "decision", "provider", "ordered_by", "supersedes", "status", "valid_from",
     "valid_to", "order_text", "daily_visits", "daily_visits_description", "overall_goals",
     "body_functions", "environmental_factors", "health_condition", "personal_factors",
-    "quality_warnings", "version", "created_at", "sent_at", "sent_by", "provider_notified_at",
-    "received_at", "received_by", "executed_on", "ended_reason",
+    "quality_warnings", "version", "created_at", "ordered_minutes", "sent_at", "sent_by",
+    "provider_notified_at", "received_at", "received_by", "executed_on", "ended_reason",
 )  # fmt: skip
 INTERVENTION_FIELDS = (
     "id", "order", "intervention_type", "life_area", "life_area_category", "period", "occasions",

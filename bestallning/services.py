@@ -491,7 +491,11 @@ def order_send(*, order: Order, by: User) -> Order:
         with transaction.atomic():
             order.save(
                 update_fields=[
-                    "status", "sent_at", "sent_by", "quality_warnings", "ordered_minutes"
+                    "status",
+                    "sent_at",
+                    "sent_by",
+                    "quality_warnings",
+                    "ordered_minutes",
                 ]
             )
     except IntegrityError:

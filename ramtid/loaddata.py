@@ -32,6 +32,7 @@ import uuid
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -143,6 +144,7 @@ class ClientInfo:
     officer: int | None
     first_name: str
     registered_on: datetime.date
+    personal_number: str = ""
 
 
 @dataclass
@@ -153,6 +155,8 @@ class LoadData:
     seed: int
     municipality_name: str
     today: datetime.date
+    # Where the follow-up's loader writes a month of visits as import files (None: none).
+    visits_dir: Path | None = None
     municipality: Municipality | None = None
     catalogue: dict[str, InterventionType] = field(default_factory=dict)
     life_areas: dict[int, int] = field(default_factory=dict)  # number -> id
@@ -243,12 +247,16 @@ def generate(
     seed: int = DEFAULT_SEED,
     municipality: str = DEFAULT_MUNICIPALITY,
     today: datetime.date,
+    visits_dir: Path | None = None,
     progress: Callable[[str], None] = lambda message: None,
 ) -> LoadData:
     """Run every loader of settings.RAMTID_LOAD_DATA_LOADERS in one transaction: a failing
     stage leaves nothing behind."""
     require_marked_database()
-    build = LoadData(clients=clients, seed=seed, municipality_name=municipality, today=today)
+    build = LoadData(
+        clients=clients, seed=seed, municipality_name=municipality, today=today,
+        visits_dir=visits_dir,
+    )  # fmt: skip
     loaders = [import_string(path) for path in settings.RAMTID_LOAD_DATA_LOADERS]
     with transaction.atomic():
         _attribute_history(build)
@@ -517,7 +525,7 @@ def _clients(build: LoadData, rng: random.Random) -> None:
             number = _personal_number(rng, gender, numbers)
             registered = registered_on(rng, build.today)
             officer = rng.choice(unit.officers) if rng.random() < 0.95 else None
-            client = ClientInfo(next(ids), unit, officer, first, registered)
+            client = ClientInfo(next(ids), unit, officer, first, registered, number)
             clients.append(client)
             rows.append((
                 client.id, municipality.pk, unit.id, officer, number, first, last, gender,

@@ -111,16 +111,28 @@ RAMTID_WORKLISTS: list[str] = [
     "genomforandeplan.worklists.WithoutContactPerson",
     "genomforandeplan.worklists.PlansToWrite",
     "genomforandeplan.worklists.FollowUpsDue",
+    "uppfoljning.worklists.notices.Notices",
+    "uppfoljning.worklists.time.MonthsToExplain",
+    "uppfoljning.worklists.time.TimeToDecide",
+    "uppfoljning.worklists.time.OverTime",
+    "uppfoljning.worklists.reviews.ReviewsDue",
 ]
 # Pages later apps add to the main menu: callables of the user returning ramtid.permissions.NavItem.
-RAMTID_NAVIGATION: list[str] = []
+RAMTID_NAVIGATION: list[str] = [
+    "uppfoljning.views.imports.navigation",
+    "uppfoljning.views.time.navigation",
+    "uppfoljning.views.reviews.navigation",
+    "uppfoljning.views.notices.navigation",
+]
 # Sections later apps add to the order page (the plan's deadline status, genomforandeplan).
 RAMTID_ORDER_PANELS: list[str] = ["genomforandeplan.panels.order_panel"]
 # What `manage.py load_demo` loads, in order: the core's demo, then each app's on top of it.
 RAMTID_DEMO_LOADERS = [
     "ramtid.demo.load_demo",
     "bestallning.demo.load",
+    "uppfoljning.demo.notices_before_plans",
     "genomforandeplan.demo.load",
+    "uppfoljning.demo.load",
 ]
 # What `manage.py generate_load_data` runs, in order (README "Benchmarks"): the core builds the
 # municipality, its organisations, users and clients, then each app its rows on top of them.
@@ -128,6 +140,7 @@ RAMTID_LOAD_DATA_LOADERS = [
     "ramtid.loaddata.load",
     "bestallning.loaddata.load",
     "genomforandeplan.loaddata.load",
+    "uppfoljning.loaddata.load",
 ]
 
 # PostgreSQL only: there is no SQLite code path. `make run`/`make test` start a private server.
@@ -275,6 +288,9 @@ EMAIL_HOST_USER = env.str("DJANGO_EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("DJANGO_EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="ramtid@localhost")
+# The site's address for links in e-mails (they carry a link, never personal data), e.g.
+# https://ramtid.kommun.se. Empty: https:// and the first of DJANGO_ALLOWED_HOSTS.
+RAMTID_SITE_URL = env.str("RAMTID_SITE_URL", default="")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

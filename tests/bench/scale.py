@@ -76,15 +76,32 @@ def generator_hash() -> str:
     from django.conf import settings
 
     modules = {path.rsplit(".", 1)[0] for path in settings.RAMTID_LOAD_DATA_LOADERS}
-    modules |= {f"{module.split('.')[0]}.demo" for module in modules}
+    # The demo modules the loaders take from (an app's demo that its loader does not use, as
+    # uppfoljning's, changes nothing generated).
+    modules |= {
+        f"{module.split('.')[0]}.demo"
+        for module in modules
+        if f"from {module.split('.')[0]}.demo import"
+        in Path(importlib.import_module(module).__file__).read_text()
+    }
     digest = hashlib.sha256()
     for module in sorted(modules):
         digest.update(Path(importlib.import_module(module).__file__).read_bytes())
     return digest.hexdigest()[:16]
 
 
-def prepare(*, stamp: Path | None, clients: int, seed: int, fresh: bool, out=sys.stdout):
-    """Migrate, and generate the load data unless the kept data is what would be generated."""
+def prepare(
+    *,
+    stamp: Path | None,
+    clients: int,
+    seed: int,
+    fresh: bool,
+    visits_dir: Path | None = None,
+    out=sys.stdout,
+):
+    """Migrate, and generate the load data unless the kept data is what would be generated.
+    With `visits_dir`, the month of visits too (as import files there: tests/bench/followup.py):
+    the stamp records the directory, and the data is kept only while its files are there."""
     from django.core.management import call_command
     from django.db import connection
 
@@ -93,6 +110,8 @@ def prepare(*, stamp: Path | None, clients: int, seed: int, fresh: bool, out=sys
 
     wanted = {"generator": generator_hash(), "clients": clients, "seed": seed,
               "municipality": loaddata.DEFAULT_MUNICIPALITY}  # fmt: skip
+    if visits_dir is not None:
+        wanted["visits_dir"] = str(visits_dir)
     marked = loaddata.database_mark() == loaddata.LOAD_DATA_MARK
     if not marked and connection.introspection.table_names():
         raise SystemExit(
@@ -101,7 +120,11 @@ def prepare(*, stamp: Path | None, clients: int, seed: int, fresh: bool, out=sys
         )
     kept = _read(stamp) if stamp and marked and not fresh else None
     call_command("migrate", "--no-input", verbosity=0)
-    if kept == wanted and Municipality.objects.filter(name=wanted["municipality"]).exists():
+    if (
+        kept == wanted
+        and Municipality.objects.filter(name=wanted["municipality"]).exists()
+        and _visits_there(visits_dir, clients=clients, seed=seed)
+    ):
         out.write(f"Lastdatan från {stamp} används igen ({clients} brukare, frö {seed}).\n")
         return
     if marked:
@@ -114,11 +137,26 @@ def prepare(*, stamp: Path | None, clients: int, seed: int, fresh: bool, out=sys
     if stamp:
         stamp.unlink(missing_ok=True)
     started = time.monotonic()
-    call_command("generate_load_data", clients=clients, seed=seed, stdout=out)
+    call_command("generate_load_data", clients=clients, seed=seed, visits_dir=visits_dir,
+                 stdout=out)  # fmt: skip
     out.write(f"Genererat på {time.monotonic() - started:.1f} s.\n")
     if stamp:
         stamp.parent.mkdir(parents=True, exist_ok=True)
         stamp.write_text(json.dumps(wanted, indent=2) + "\n")
+
+
+def _visits_there(visits_dir: Path | None, *, clients: int, seed: int) -> bool:
+    """The visit files of this size and seed are in `visits_dir` (or none were asked for)."""
+    if visits_dir is None:
+        return True
+    from uppfoljning.loaddata import MANIFEST
+
+    manifest = _read(visits_dir / MANIFEST)
+    return bool(
+        manifest
+        and (manifest["clients"], manifest["seed"]) == (clients, seed)
+        and all((visits_dir / f["file"]).is_file() for f in manifest["files"])
+    )
 
 
 def _read(stamp: Path) -> dict | None:
@@ -312,11 +350,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--budget", type=float, default=20.0, help="sekunder per sida")
     parser.add_argument("--fresh", action="store_true", help="generera på nytt i alla fall")
+    parser.add_argument("--visits-dir", type=Path, help="besöksfilernas katalog (followup.py)")
     args = parser.parse_args(argv)
     django.setup()
     import ramtid.wsgi  # noqa: F401  # as a gunicorn worker starts (its gc.freeze too)
 
-    prepare(stamp=args.stamp, clients=args.clients, seed=args.seed, fresh=args.fresh)
+    prepare(stamp=args.stamp, clients=args.clients, seed=args.seed, fresh=args.fresh,
+            visits_dir=args.visits_dir)  # fmt: skip
     print(f"Mäter {args.rounds} anrop per sida (minst {MIN_ROUNDS}, högst {args.budget:.0f} s), "
           "ett i taget, med Djangos testklient i processen:")  # fmt: skip
     page_list = pages()

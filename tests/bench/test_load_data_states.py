@@ -198,3 +198,22 @@ def test_plans_cover_their_orders_and_versions_keep_the_approval(generated):
     # Some clients still wait for a contact person (the coordinator's worklist).
     active = Order.objects.filter(status=OrderStatus.EXECUTED, contact_assignment__isnull=True)
     assert active.exists()
+
+
+def test_issued_orders_store_their_ordered_minutes_as_sending_would(generated):
+    """The generator stores each issued order's ordered minutes as order_send does (the time
+    basis's total), from the lines it already has; a draft has none yet."""
+    issued = Order.objects.filter(status__in=ISSUED_STATUSES)
+    assert not issued.filter(ordered_minutes__isnull=True).exists()
+    assert not Order.objects.filter(
+        status=OrderStatus.DRAFT, ordered_minutes__isnull=False
+    ).exists()
+    sample = (
+        issued.order_by("pk")
+        .select_related("decision", "client__municipality")
+        .prefetch_related("interventions")[::7]
+    )
+    assert len(sample) > 100
+    assert any(i.double_staffing for order in sample for i in order.interventions.all())
+    for order in sample:
+        assert order.ordered_minutes == ordered_time.order_time(order).total, order.pk

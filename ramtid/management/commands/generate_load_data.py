@@ -3,6 +3,7 @@ benchmarks (ramtid/loaddata.py; README "Benchmarks"). Only on a database marked 
 
 import datetime
 import time
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -42,8 +43,17 @@ class Command(BaseCommand):
             default=None,
             help="Dagen historiken räknas bakåt från, ÅÅÅÅ-MM-DD (standard: i dag).",
         )
+        parser.add_argument(
+            "--visits-dir",
+            type=Path,
+            default=None,
+            help=(
+                "Katalog där en månads besök (den sista hela månaden före --today) skrivs som "
+                "importfiler, en per utförare, med visits.json. Utan den skrivs inga besök."
+            ),
+        )
 
-    def handle(self, *args, clients, municipality, seed, today, **options):
+    def handle(self, *args, clients, municipality, seed, today, visits_dir=None, **options):
         if clients < 1:
             raise CommandError("--clients måste vara minst 1.")
         started = time.monotonic()
@@ -55,7 +65,7 @@ class Command(BaseCommand):
         try:
             build = loaddata.generate(
                 clients=clients, seed=seed, municipality=municipality,
-                today=today or timezone.localdate(), progress=progress,
+                today=today or timezone.localdate(), visits_dir=visits_dir, progress=progress,
             )  # fmt: skip
         except loaddata.Refused as refusal:
             raise CommandError(str(refusal)) from None
@@ -70,3 +80,9 @@ class Command(BaseCommand):
                 f"({total:.1f} s med statistiken). Rader: {rows}."
             )
         )
+        visits = build.shared.get("visits")
+        if visits:
+            self.stdout.write(
+                f"Besök för {visits['month']}: {visits['rows']} rader i {len(visits['files'])} "
+                f"filer i {visits_dir} på {visits['seconds']:.1f} s."
+            )
