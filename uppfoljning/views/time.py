@@ -190,7 +190,7 @@ def result_list(request):
     )
 
 
-def _detail(request, result, *, explain_form=None, decide_form=None, status=200):
+def _detail(request, result, *, explain_form=None, decide_form=None):
     state = monthly.ResultState.of(result)
     can_explain = permissions.can_explain_time(request.user, result) and state.explainable
     can_decide = permissions.can_decide_time(request.user, result) and state.decidable
@@ -222,7 +222,6 @@ def _detail(request, result, *, explain_form=None, decide_form=None, status=200)
             "approved": ExplanationDecision.APPROVED,
             "rejected": ExplanationDecision.REJECTED,
         },
-        status=status,
     )
 
 
@@ -250,7 +249,7 @@ def result_explain(request, pk: int):
         else:
             messages.success(request, _("Förklaringen är skickad till handläggaren."))
             return redirect("time_result", pk=result.pk)
-    return _detail(request, result, explain_form=form, status=400)
+    return _detail(request, result, explain_form=form)
 
 
 @login_required
@@ -280,7 +279,7 @@ def result_decide(request, pk: int):
             )
             messages.success(request, text)
             return redirect("time_result", pk=result.pk)
-    return _detail(request, result, decide_form=form, status=400)
+    return _detail(request, result, decide_form=form)
 
 
 def _add_errors(form: forms.Form, error: ValidationError) -> None:
