@@ -144,6 +144,16 @@ class ImplementationPlan(Headings):
         verbose_name = _("genomförandeplan")
         verbose_name_plural = _("genomförandeplaner")
         ordering = ["client__last_name", "client__first_name"]
+        indexes = [
+            # The few returned plans, looked up by the provider's "planer att skriva" for every
+            # order it has (genomforandeplan.selectors.plan_returned): a small index, not a scan
+            # of every plan in the municipality.
+            models.Index(
+                fields=["client", "provider"],
+                condition=Q(status="returned"),
+                name="plan_returned",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["client", "provider"], name="plan_one_per_provider"),
             models.CheckConstraint(

@@ -97,11 +97,12 @@ def rows_of(item: Worklist, user, queryset: QuerySet, ids_page) -> list:
 
     Sorting a long list by urgency needs only the ids: they are sorted alone (a lean query, the
     related rows the page shows are not joined for thousands of rows), then the page's rows
-    are read in full, with their related rows, in a second query."""
+    are read in full, with their related rows, in a second query (unsorted: the ids give the
+    order, so the sort's expressions are neither compiled nor computed again)."""
     ids = list(ids_page)
     if not ids:
         return []
-    by_id = {row.pk: row for row in queryset.filter(pk__in=ids)}
+    by_id = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
     return item.decorate(user, [by_id[pk] for pk in ids if pk in by_id])
 
 
