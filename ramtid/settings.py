@@ -300,6 +300,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "ramtid.api.pagination.Pagination",
+    # JSON without NUL characters or absurd nesting (ramtid/api/parsers.py), forms as DRF reads.
+    "DEFAULT_PARSER_CLASSES": [
+        "ramtid.api.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 100,
     # Query-parameter filters are django-filter FilterSets, declared on each viewset.
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

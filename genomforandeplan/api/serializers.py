@@ -531,6 +531,12 @@ class PlanWriteSerializer(serializers.Serializer):
     items = PlanItemInputSerializer(many=True, required=False)
 
     def validate(self, attrs: dict) -> dict:
+        # The version is what makes a save safe, so a PATCH carries it too (a partial
+        # serializer does not ask for required fields by itself).
+        if "version" not in attrs:
+            raise serializers.ValidationError(
+                {"version": ["Ange planens version (fältet version) från när den lästes."]}
+            )
         # A PUT replaces the whole working copy, so it must carry the planned interventions.
         if not self.partial and "items" not in attrs:
             raise serializers.ValidationError({"items": ["Ange planens insatser."]})

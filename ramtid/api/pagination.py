@@ -9,3 +9,9 @@ class Pagination(LimitOffsetPagination):
     6,000 clients would hold a worker for half a minute."""
 
     max_limit = 500
+    # PostgreSQL's OFFSET is a bigint: a larger number was a DataError (a 500). Past any real
+    # list an offset only ever gives an empty page, so it is capped where it still fits.
+    max_offset = 1_000_000_000
+
+    def get_offset(self, request):
+        return min(super().get_offset(request), self.max_offset)
