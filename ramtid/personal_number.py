@@ -15,7 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from personnummer import personnummer
 
-_WRITTEN_FORM = re.compile(r"^(\d{6}|\d{8})([-+]?)(\d{4})$")
+# ASCII digits only: \d would also take Arabic-Indic or full-width digits, which then reached
+# the database un-normalised (issue 10).
+_WRITTEN_FORM = re.compile(r"^([0-9]{6}|[0-9]{8})([-+]?)([0-9]{4})$")
 
 
 def normalise(value: str, *, today: datetime.date | None = None) -> str:
@@ -67,5 +69,5 @@ def masked(normalised: str) -> str:
 
 def validate(value: str) -> None:
     """Model-field validator: the stored value must already be the normalised form."""
-    if not re.fullmatch(r"\d{12}", value or "") or normalise(value) != value:
+    if not re.fullmatch(r"[0-9]{12}", value or "") or normalise(value) != value:
         raise ValidationError(_("Personnumret ska lagras som tolv siffror."), code="not_normalised")

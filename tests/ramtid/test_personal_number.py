@@ -115,3 +115,18 @@ def test_every_generated_number_round_trips(born, serial, coordination):
     assert personal_number.normalise(number) == number
     assert personal_number.normalise(personal_number.display(number)) == number
     assert personal_number.is_coordination_number(number) == coordination
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "١٩١٢١٢١٢١٢١٢",  # Arabic-Indic digits
+        "１９１２１２１２－１２１２",  # full-width digits and hyphen
+        "１９１２１２１２１２１２",
+        "19121212-١٢١٢",
+    ],
+)
+def test_only_ascii_digits_are_a_personal_number(written):
+    with pytest.raises(ValidationError) as error:
+        personal_number.normalise(written)
+    assert error.value.code == "format"
