@@ -452,7 +452,16 @@ def plan_follow_up(
     *, plan: ImplementationPlan, by: User, followed_up_on: datetime.date, notes: str,
     needs_changed: bool = False,
 ) -> PlanFollowUp:  # fmt: skip
-    """Record the provider's follow-up (at least every 6 months, and when needs change)."""
+    """Record the provider's follow-up (at least every 6 months, and when needs change).
+
+    The same follow-up sent twice (a double press, a resent request) is one row: the plan is
+    locked and an identical follow-up of the same day is returned instead of a second."""
+    plan = ImplementationPlan.objects.select_for_update().get(pk=plan.pk)
+    same = PlanFollowUp.objects.filter(
+        plan=plan, followed_up_on=followed_up_on, notes=notes, needs_changed=needs_changed
+    ).first()
+    if same is not None:
+        return same
     errors = {}
     if followed_up_on > timezone.localdate():
         errors["followed_up_on"] = _("Datumet kan inte vara i framtiden.")

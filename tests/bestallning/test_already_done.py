@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from bestallning import services
 from bestallning.choices import OrderStatus
+from bestallning.models import NeedChangeReport
 from tests.bestallning.conftest import TODAY, make_decision, make_order
 
 pytestmark = pytest.mark.django_db
@@ -157,3 +158,17 @@ def test_no_right_to_answer_is_still_403_after_the_answer(world, sent_order, who
     url = reverse("need_change_answer", args=[report.pk])
     response = world.login(getattr(world, who)).post(url, {"answer_reason": "x"})
     assert response.status_code == status
+
+
+def test_the_same_change_of_need_sent_twice_is_one_report(world, sent_order):
+    # Issue 10: a double press created two rows.
+    fields = dict(
+        order=sent_order, by=world.coordinator, direction="increased", duration="lasting",
+        reason="illness", description="Behöver hjälp även på kvällen.",
+    )  # fmt: skip
+    first = services.need_change_report(**fields)
+    again = services.need_change_report(**fields)
+    assert again.pk == first.pk
+    assert NeedChangeReport.objects.filter(order=sent_order).count() == 1
+    other = services.need_change_report(**{**fields, "description": "Och på natten."})
+    assert other.pk != first.pk

@@ -12,7 +12,7 @@ from django.utils import timezone
 from bestallning import services as order_services
 from genomforandeplan import selectors, services
 from genomforandeplan.choices import DeadlineStatus, PlanStatus
-from genomforandeplan.models import PlanVersion
+from genomforandeplan.models import PlanFollowUp, PlanVersion
 from tests.bestallning.conftest import TODAY, catalogue, row
 from tests.factories import UserFactory, member
 from tests.genomforandeplan.conftest import complete, executed_order, items_of, plan_fields
@@ -444,3 +444,12 @@ def test_a_returned_plan_stays_returned_while_it_is_reworked(world, plan):
     plan = services.plan_save(plan=plan, by=world.contact_person, version=plan.version,
                               fields={}, items=items_of(plan))  # fmt: skip
     assert plan.status == PlanStatus.DRAFT
+
+
+def test_the_same_follow_up_sent_twice_is_one_row(world, plan):
+    # Issue 10: a double press created two rows.
+    complete(world, plan)
+    fields = dict(plan=plan, by=world.contact_person, followed_up_on=TODAY, notes="Allt fungerar.")
+    first = services.plan_follow_up(**fields)
+    assert services.plan_follow_up(**fields).pk == first.pk
+    assert PlanFollowUp.objects.filter(plan=plan).count() == 1
