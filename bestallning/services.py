@@ -648,6 +648,10 @@ def order_delete_draft(*, order: Order, by: User) -> None:
 # Change of need
 
 
+# A report identical to one made this recently is the same report sent twice.
+DOUBLE_SEND_MINUTES = 10
+
+
 @transaction.atomic
 def need_change_report(
     *, order: Order, by: User, direction: str, duration: str, reason: str, description: str
@@ -655,13 +659,15 @@ def need_change_report(
     """The provider reports changed needs (004 §3.1, §4.2.1, §4.2.4): to the officer's list.
 
     The same report sent twice (a double press, a resent request) is one report: the order is
-    locked, and an open report with the same content is returned instead of a second row."""
+    locked, and an open report with the same content made in the last few minutes is returned
+    instead of a second row."""
     order = Order.objects.select_for_update().get(pk=order.pk)
     if not states.OrderState.of(order).need_change_reportable:
         raise ValidationError(_("Förändrade behov rapporteras på en gällande beställning."))
     same = NeedChangeReport.objects.filter(
         order=order, answer="", direction=direction, duration=duration, reason=reason,
         description=description,
+        reported_at__gte=timezone.now() - datetime.timedelta(minutes=DOUBLE_SEND_MINUTES),
     ).first()  # fmt: skip
     if same is not None:
         return same

@@ -172,3 +172,8 @@ def test_the_same_change_of_need_sent_twice_is_one_report(world, sent_order):
     assert NeedChangeReport.objects.filter(order=sent_order).count() == 1
     other = services.need_change_report(**{**fields, "description": "Och på natten."})
     assert other.pk != first.pk
+    # The same words a while later are a new report.
+    NeedChangeReport.objects.filter(pk=first.pk).update(
+        reported_at=first.reported_at - datetime.timedelta(minutes=11)
+    )
+    assert services.need_change_report(**fields).pk not in (first.pk, other.pk)

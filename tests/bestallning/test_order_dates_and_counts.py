@@ -47,10 +47,10 @@ def start_page_counts(world) -> str:
     return re.search(r"\d+ förändrade? behov att besvara|\d+ förändrat behov att besvara", body)[0]
 
 
-def report(world, order) -> None:
+def report(world, order, description="Behöver mer hjälp en tid.") -> None:
     services.need_change_report(
         order=order, by=world.coordinator, direction="increased", duration="temporary",
-        reason="illness", description="Behöver mer hjälp en tid.",
+        reason="illness", description=description,
     )  # fmt: skip
 
 
@@ -58,7 +58,7 @@ def test_the_officers_count_of_changed_needs_agrees_with_its_number(world, sent_
     assert start_page_counts(world) == "0 förändrade behov att besvara"
     report(world, sent_order)
     assert start_page_counts(world) == "1 förändrat behov att besvara"
-    report(world, sent_order)
+    report(world, sent_order, "Behöver hjälp även på kvällen.")
     assert start_page_counts(world) == "2 förändrade behov att besvara"
 
 
