@@ -10,6 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseRedirectBase
 from django.shortcuts import resolve_url
+from django.utils.cache import add_never_cache_headers
 from django_htmx.http import trigger_client_event
 
 # The event an htmx request without a session raises on the element that made it (it bubbles to
@@ -51,3 +52,21 @@ def _is_sign_in_redirect(request: HttpRequest, response: HttpResponse) -> bool:
         and not request.user.is_authenticated
         and urlsplit(response.url).path == urlsplit(resolve_url(settings.LOGIN_URL)).path
     )
+
+
+class NoStoreMiddleware:
+    """Whatever a signed-in user is shown (pages, PDFs, exports, the API, by session or token) is
+    not kept by the browser or a proxy: `Cache-Control: no-store` among others, so that the back
+    button after signing out, or the next user of a shared computer, finds no client data.
+    Static files never get here (WhiteNoise answers them first) and stay cacheable."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        # After the view: DRF puts the user a token authenticated on the request too.
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response

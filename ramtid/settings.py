@@ -4,6 +4,7 @@ Nothing exists only in production: `make run` and `make test` set the same varia
 docker-compose.yml sets, with development values.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "pgtrigger",
     "pghistory",
+    "axes",
     "ramtid",
     "bestallning",
     "genomforandeplan",
@@ -68,6 +70,12 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "ramtid.middleware.HtmxSignedOutMiddleware",
     "ramtid.audit.AuditContextMiddleware",
+    # After the user is known: end an idle or too old session, then mark what a signed-in user
+    # sees as not to be stored (ramtid/session_timeout.py, ramtid/middleware.py).
+    "ramtid.session_timeout.SessionTimeoutMiddleware",
+    "ramtid.middleware.NoStoreMiddleware",
+    # Last: turns a sign-in refused by the lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ramtid.urls"
@@ -85,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ramtid.context_processors.navigation",
+                "ramtid.session_timeout.context_processor",
             ],
         },
     },
@@ -161,6 +170,12 @@ AUTH_USER_MODEL = "ramtid.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "login"
+# The lockout's backend goes first: it refuses a locked-out username before any password is
+# checked. It has no get_user, so the test client's force_login picks ModelBackend.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -169,7 +184,34 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # "Sommar2026!!": a common word or a season, month or day with digits and signs around it.
+    {"NAME": "ramtid.password_validation.PredictablePasswordValidator"},
 ]
+
+# Lockout (django-axes, README "Säkerhet och dataskydd"): after RAMTID_LOGIN_FAILURE_LIMIT failed
+# sign-ins for a username, on the site or in the admin, that username is refused for
+# RAMTID_LOGIN_COOLOFF_MINUTES, the right password too. By username, not by address: a whole
+# municipality may sign in from one address. A successful sign-in clears the count; attempts
+# while locked out do not prolong the lockout. Kept in the database, nothing else to run.
+AXES_FAILURE_LIMIT = env.int("RAMTID_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("RAMTID_LOGIN_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for the address too; the failures of a username are added up over every address
+# and browser it was tried from, so rotating them does not help, and locking an address would lock
+# out every colleague behind the municipality's one address.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# axes logs each sign-in and reset at INFO; the failures it records in its own table are enough
+# (and the log must carry no usernames of people who mistyped).
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "ramtid.accounts.lockout_response"
+# The client address as the audit trail takes it (DJANGO_BEHIND_PROXY).
+AXES_CLIENT_IP_CALLABLE = "ramtid.audit.client_ip"
+AXES_COOLOFF_MESSAGE = _(
+    "Inloggningen är tillfälligt spärrad efter för många misslyckade försök. Försök igen senare."
+)
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Svenska"))]
@@ -236,7 +278,12 @@ CACHES = {
 }
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 3600)
+# A session ends after RAMTID_SESSION_IDLE_MINUTES without a request, RAMTID_SESSION_MAX_AGE after
+# signing in however active, and when the browser closes (ramtid/session_timeout.py). The
+# stored session's expiry is the idle time: each request that counts as activity renews it.
+RAMTID_SESSION_IDLE_SECONDS = 60 * env.int("RAMTID_SESSION_IDLE_MINUTES", default=30)
+RAMTID_SESSION_MAX_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 3600)
+SESSION_COOKIE_AGE = RAMTID_SESSION_IDLE_SECONDS
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # HTTPS: on unless DJANGO_HTTPS=0 (only `make run` and `make test`, served on 127.0.0.1).
@@ -249,7 +296,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = False
 # The HSTS preload list takes whole registrable domains (e.g. jarfalla.se): a decision for the
 # municipality's domain owner, not for one application on a subdomain.
-SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SILENCED_SYSTEM_CHECKS += ["security.W021"]
 if env.bool("DJANGO_BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

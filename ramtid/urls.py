@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from ramtid import views
+from ramtid import accounts, session_timeout, views
 
 urlpatterns = [
     path("", views.start, name="start"),
@@ -11,6 +11,8 @@ urlpatterns = [
     path("roller/<int:pk>/beslut/", views.membership_decide, name="membership_decide"),
     path("logga-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("losenord/", accounts.PasswordChangeView.as_view(), name="password_change"),
+    path("sessionen/", session_timeout.session_status, name="session_status"),
     path("brukare/", views.client_list, name="client_list"),
     path("brukare/ny/", views.client_create, name="client_create"),
     path("brukare/<int:pk>/", views.client_detail, name="client_detail"),

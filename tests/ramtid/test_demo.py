@@ -13,6 +13,7 @@ from django.apps import apps
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from ramtid import demo, personal_number
 from ramtid.choices import Gender, InterventionCategory, RelativeKind, Role
@@ -125,7 +126,9 @@ def test_every_role_has_a_user_and_the_printed_password_works(loaded):
     assert demo_users.count() == len(demo.USERS)
     # One hash for all (a fixed salt), so checking one login checks them all.
     assert len({user.password for user in demo_users}) == 1
-    assert authenticate(username="handlaggare", password=demo.DEMO_PASSWORD)
+    # The lockout's backend needs the request a sign-in comes with.
+    request = RequestFactory().post("/logga-in/")
+    assert authenticate(request, username="handlaggare", password=demo.DEMO_PASSWORD)
     for user in demo_users:
         validate_password(demo.DEMO_PASSWORD, user)
 
