@@ -7,6 +7,7 @@ recorded here, in AccessLog. Both tables refuse UPDATE and DELETE in the databas
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterable
 
 import pghistory
@@ -18,15 +19,33 @@ from ramtid.choices import AccessAction, AccessChannel
 from ramtid.models import AccessLog, Client, User
 
 
+def _trusted(address: str | None) -> bool:
+    """Whether the request came from one of our proxies (settings.TRUSTED_PROXIES)."""
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return False
+    for network in getattr(settings, "TRUSTED_PROXIES", []):
+        try:
+            if ip in ipaddress.ip_network(network, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The reader's address for the audit trail. Behind our own proxy (DJANGO_BEHIND_PROXY) the
+    last X-Forwarded-For entry is the one it added, but only a request that came from one of the
+    trusted proxies is believed: anyone else gets the address they connected from."""
     if request is None:
         return None
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        # Behind our own proxy the last X-Forwarded-For entry is the one it added.
+    remote = request.META.get("REMOTE_ADDR")
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None) and _trusted(remote):
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
             return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR")
+    return remote
 
 
 class AuditContextMiddleware(HistoryMiddleware):

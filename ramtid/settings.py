@@ -299,6 +299,10 @@ SECURE_HSTS_PRELOAD = False
 SILENCED_SYSTEM_CHECKS += ["security.W021"]
 if env.bool("DJANGO_BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The proxies whose X-Forwarded-For the audit trail believes (addresses or networks): a request
+# from anywhere else is logged with the address it came from, whatever header it sends, so
+# reaching gunicorn directly cannot forge an address (issue 10). Compose: Docker's networks.
+TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

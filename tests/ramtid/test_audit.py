@@ -266,3 +266,26 @@ def _migrate(target):
     executor = MigrationExecutor(connection)
     executor.migrate([target])
     return executor.loader.project_state([target]).apps
+
+
+def _read_as(world, settings, **meta):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.TRUSTED_PROXIES = ["172.16.0.0/12"]
+    http = world.login(world.officer)
+    http.get(reverse("client_detail", args=[world.client.pk]), **meta)
+    return AccessLog.objects.filter(user=world.officer).latest("at").ip_address
+
+
+def test_behind_the_proxy_its_forwarded_address_is_logged(world, settings):
+    address = _read_as(
+        world, settings, REMOTE_ADDR="172.18.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7"
+    )
+    assert address == "198.51.100.7"  # the entry our proxy added, not what the browser sent
+
+
+def test_a_forwarded_address_from_anyone_but_the_proxy_is_not_believed(world, settings):
+    # Issue 10: reaching gunicorn directly with a made-up X-Forwarded-For forged the address.
+    address = _read_as(
+        world, settings, REMOTE_ADDR="203.0.113.50", HTTP_X_FORWARDED_FOR="198.51.100.7"
+    )
+    assert address == "203.0.113.50"
