@@ -166,8 +166,18 @@ def _intervention_inputs(municipality_id: int) -> list[InterventionInput]:
         for category in LifeAreaCategory.objects.all()
     }
     rows = []
-    for (name, area_number, category_name, period, occasions, minutes, every_n_weeks,
-         description, goal, orientation) in INTERVENTIONS:  # fmt: skip
+    for (
+        name,
+        area_number,
+        category_name,
+        period,
+        occasions,
+        minutes,
+        every_n_weeks,
+        description,
+        goal,
+        orientation,
+    ) in INTERVENTIONS:
         area = areas[area_number]
         rows.append(
             InterventionInput(

@@ -272,9 +272,11 @@ class DecisionForm(GroupedChoicesMixin, forms.Form):
         self.fields["decided_on"].initial = today
         self.fields["valid_from"].initial = today
         self.fields["granted_interventions"].choices = [
-            (pk, name) for _group, options in catalogue.type_choices for pk, name in options
+            (pk, name)
+            for _group, options in catalogue.type_choices
+            for pk, name in options
             if pk in catalogue.active_ids
-        ]  # fmt: skip
+        ]
 
     def granted_groups(self):
         headings = {

@@ -117,8 +117,9 @@ class OrderTime:
         return next((minutes for row, minutes in self.rows if row is item), None)
 
 
-def time_of(entries: Iterable[tuple[object, Frequency | None]], *, month: MonthConversion,
-            frame: int) -> OrderTime:  # fmt: skip
+def time_of(
+    entries: Iterable[tuple[object, Frequency | None]], *, month: MonthConversion, frame: int
+) -> OrderTime:
     """The time of (item, frequency) pairs: saved interventions, or rows still being typed."""
     entries = list(entries)
     basis = time_basis([f for _item, f in entries if f is not None], month)
@@ -184,8 +185,10 @@ def ordered_minutes_in_month(stretches: Iterable[Stretch], year: int, month: int
     part of the month counts pro rata by calendar days, and the sum is rounded once, so an order
     superseded mid-month and its successor add up to what a whole month of either would."""
     exact = sum(
-        (exact_prorated(s.monthly_minutes, year, month, s.valid_from, s.valid_to)
-         for s in stretches),
+        (
+            exact_prorated(s.monthly_minutes, year, month, s.valid_from, s.valid_to)
+            for s in stretches
+        ),
         Fraction(0),
-    )  # fmt: skip
+    )
     return round_half_up(exact)

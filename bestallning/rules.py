@@ -187,11 +187,28 @@ def sending_blockers(facts: SendFacts) -> list[str]:
 # ---------------------------------------------------------------------------------------------
 # Frequency wording, as in 004 Bilaga 4
 
-_NUMBER_WORDS = {1: "en", 2: "två", 3: "tre", 4: "fyra", 5: "fem", 6: "sex", 7: "sju",
-                 8: "åtta", 9: "nio", 10: "tio"}  # fmt: skip
-_EVERY_NTH_WEEK = {1: "varje vecka", 2: "varannan vecka", 3: "var tredje vecka",
-                   4: "var fjärde vecka", 5: "var femte vecka", 6: "var sjätte vecka",
-                   7: "var sjunde vecka", 8: "var åttonde vecka"}  # fmt: skip
+_NUMBER_WORDS = {
+    1: "en",
+    2: "två",
+    3: "tre",
+    4: "fyra",
+    5: "fem",
+    6: "sex",
+    7: "sju",
+    8: "åtta",
+    9: "nio",
+    10: "tio",
+}
+_EVERY_NTH_WEEK = {
+    1: "varje vecka",
+    2: "varannan vecka",
+    3: "var tredje vecka",
+    4: "var fjärde vecka",
+    5: "var femte vecka",
+    6: "var sjätte vecka",
+    7: "var sjunde vecka",
+    8: "var åttonde vecka",
+}
 
 
 def every_nth_week(n: int) -> str:

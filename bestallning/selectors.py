@@ -32,16 +32,23 @@ def decision_is_correctable(decision: Decision) -> bool:
 def orders_visible_to(user: User) -> QuerySet[Order]:
     """The unit's officers and managers see every order of their clients, drafts included;
     a provider sees the orders sent to it, never drafts or other providers' orders."""
-    visible = Q(client__in=clients_visible_to(user).filter(
-        ordering_unit_id__in=permissions.ordering_unit_ids(user)
-    ))  # fmt: skip
+    visible = Q(
+        client__in=clients_visible_to(user).filter(
+            ordering_unit_id__in=permissions.ordering_unit_ids(user)
+        )
+    )
     provider_ids = permissions.provider_ids(user)
     if provider_ids:
         visible |= Q(provider_id__in=provider_ids, status__in=ISSUED_STATUSES)
     return Order.objects.filter(visible).select_related(
-        "client", "client__municipality", "client__ordering_unit", "provider", "decision",
-        "ordered_by", "supersedes",
-    )  # fmt: skip
+        "client",
+        "client__municipality",
+        "client__ordering_unit",
+        "provider",
+        "decision",
+        "ordered_by",
+        "supersedes",
+    )
 
 
 def order_with_interventions(queryset: QuerySet[Order]) -> QuerySet[Order]:

@@ -124,12 +124,16 @@ def decision_create(
     """Record a decision. A grant grants hours; a refusal none. Above the officer's delegation
     it waits for the unit manager. Without a kind, the kind follows the granted interventions."""
     values = {
-        "outcome": outcome, "kind": kind or rules.decision_kind(
-            {t.category for t in granted_interventions}
-        ), "legal_basis": legal_basis, "decided_on": decided_on, "valid_from": valid_from,
-        "valid_to": valid_to, "hours_per_month": hours_per_month, "reasoning": reasoning,
+        "outcome": outcome,
+        "kind": kind or rules.decision_kind({t.category for t in granted_interventions}),
+        "legal_basis": legal_basis,
+        "decided_on": decided_on,
+        "valid_from": valid_from,
+        "valid_to": valid_to,
+        "hours_per_month": hours_per_month,
+        "reasoning": reasoning,
         "purpose_and_goal": purpose_and_goal,
-    }  # fmt: skip
+    }
     errors = _decision_errors(
         client=client, values=values, granted_interventions=granted_interventions
     )
@@ -161,9 +165,11 @@ def decision_update(
     )
     if not decision_is_correctable(decision):
         raise ValidationError(
-            _("Beslutet kan inte rättas: en beställning på det har skickats till utföraren. "
-              "Återkalla beslutet med ett skäl och fatta ett nytt i stället.")
-        )  # fmt: skip
+            _(
+                "Beslutet kan inte rättas: en beställning på det har skickats till utföraren. "
+                "Återkalla beslutet med ett skäl och fatta ett nytt i stället."
+            )
+        )
     unknown = set(values) - set(DECISION_FIELDS)
     if unknown:
         raise ValueError(f"Not decision fields: {sorted(unknown)}")
@@ -199,11 +205,13 @@ def decision_withdraw(*, decision: Decision, by: User, reason: str) -> Decision:
     in_force = list(decision.orders.filter(status__in=states.ACTIVE).select_related("provider"))
     if in_force:
         raise ValidationError(
-            _("Beställningen till %(provider)s från %(date)s gäller fortfarande på beslutet. "
-              "Ersätt den med en ändrad beställning på ett nytt beslut, eller avsluta den, "
-              "innan beslutet återkallas.")
+            _(
+                "Beställningen till %(provider)s från %(date)s gäller fortfarande på beslutet. "
+                "Ersätt den med en ändrad beställning på ett nytt beslut, eller avsluta den, "
+                "innan beslutet återkallas."
+            )
             % {"provider": in_force[0].provider, "date": f"{in_force[0].valid_from:%Y-%m-%d}"}
-        )  # fmt: skip
+        )
     decision.withdrawn_at, decision.withdrawn_by = timezone.now(), by
     decision.withdrawal_reason = reason.strip()
     decision.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
@@ -221,8 +229,9 @@ def decision_review(*, decision: Decision, by: User, approve: bool, comment: str
     decision.approval_status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
     decision.approved_by, decision.approved_at = by, timezone.now()
     decision.approval_comment = comment
-    decision.save(update_fields=["approval_status", "approved_by", "approved_at",
-                                 "approval_comment"])  # fmt: skip
+    decision.save(
+        update_fields=["approval_status", "approved_by", "approved_at", "approval_comment"]
+    )
     return decision
 
 
@@ -266,9 +275,11 @@ def order_create(
 def _check_within_decision(decision: Decision, valid_from: datetime.date) -> None:
     if valid_from < decision.valid_from or (decision.valid_to and valid_from > decision.valid_to):
         raise ValidationError(
-            {"valid_from": _("Beställningen måste börja inom beslutets period (%(period)s).")
-             % {"period": _decision_period(decision)}}
-        )  # fmt: skip
+            {
+                "valid_from": _("Beställningen måste börja inom beslutets period (%(period)s).")
+                % {"period": _decision_period(decision)}
+            }
+        )
 
 
 def _decision_period(decision: Decision) -> str:
@@ -308,16 +319,24 @@ def _validate_intervention(
 
     kind = row.intervention_type
     if kind.municipality_id != order.client.municipality_id:
-        add("intervention_type", _("%(name)s finns inte i kommunens insatskatalog.")
-            % {"name": kind.name})  # fmt: skip
+        add(
+            "intervention_type",
+            _("%(name)s finns inte i kommunens insatskatalog.") % {"name": kind.name},
+        )
     elif not kind.active:
-        add("intervention_type", _("%(name)s används inte längre i insatskatalogen.")
-            % {"name": kind.name})  # fmt: skip
+        add(
+            "intervention_type",
+            _("%(name)s används inte längre i insatskatalogen.") % {"name": kind.name},
+        )
     # A draft may leave the number of occasions for later: sending requires it.
     for field, message in rules.frequency_errors(
-        period=row.period, occasions=row.occasions, every_n_weeks=row.every_n_weeks,
-        weekdays=row.weekdays, minutes=row.minutes, occasions_required=False,
-    ).items():  # fmt: skip
+        period=row.period,
+        occasions=row.occasions,
+        every_n_weeks=row.every_n_weeks,
+        weekdays=row.weekdays,
+        minutes=row.minutes,
+        occasions_required=False,
+    ).items():
         add(field, message)
     if row.life_area_category and row.life_area_category.life_area_id != getattr(
         row.life_area, "pk", None
@@ -327,17 +346,22 @@ def _validate_intervention(
         add("life_area", _("Insatser beviljas inte utifrån livsområde 11; välj brukarens behov."))
     if kind.is_care_package:
         contents = [
-            t for t in row.care_package_contents
-            if t.category == InterventionCategory.PERSONAL_CARE and not t.is_care_package
+            t
+            for t in row.care_package_contents
+            if t.category == InterventionCategory.PERSONAL_CARE
+            and not t.is_care_package
             and t.municipality_id == order.client.municipality_id
-        ]  # fmt: skip
+        ]
         if len(contents) < 3:
             add(
                 "care_package_contents",
-                _("Ett omvårdnadspaket används bara när minst tre omvårdnadsinsatser ges vid "
-                  "samma besök (004 §2.4.2). Nu ingår %(count)s. Lägg till fler, eller beställ "
-                  "insatserna var för sig.") % {"count": len(contents)},
-            )  # fmt: skip
+                _(
+                    "Ett omvårdnadspaket används bara när minst tre omvårdnadsinsatser ges vid "
+                    "samma besök (004 §2.4.2). Nu ingår %(count)s. Lägg till fler, eller beställ "
+                    "insatserna var för sig."
+                )
+                % {"count": len(contents)},
+            )
     return errors
 
 
@@ -373,9 +397,11 @@ def order_save_draft(
         if not states.OrderState.of(current).editable:
             raise ValidationError(_("Beställningen är skickad och kan inte längre ändras."))
         raise ValidationError(
-            _("Någon annan har sparat beställningen sedan du öppnade den. Dina ändringar har "
-              "inte sparats: ladda om sidan för att se den senaste versionen.")
-        )  # fmt: skip
+            _(
+                "Någon annan har sparat beställningen sedan du öppnade den. Dina ändringar har "
+                "inte sparats: ladda om sidan för att se den senaste versionen."
+            )
+        )
     order.interventions.all().delete()
     for position, row in enumerate(interventions):
         item = OrderedIntervention.objects.create(
@@ -477,9 +503,14 @@ def order_send(*, order: Order, by: User) -> Order:
             raise ValidationError(_("Beställningen som ska ersättas gäller inte längre."))
         if order.valid_from <= previous.valid_from:
             raise ValidationError(
-                {"valid_from": _("Den nya beställningen måste börja efter %(date)s, då den "
-                                 "tidigare började gälla.") % {"date": previous.valid_from}}
-            )  # fmt: skip
+                {
+                    "valid_from": _(
+                        "Den nya beställningen måste börja efter %(date)s, då den "
+                        "tidigare började gälla."
+                    )
+                    % {"date": previous.valid_from}
+                }
+            )
         previous.status = OrderStatus.SUPERSEDED
         previous.valid_to = order.valid_from - datetime.timedelta(days=1)
         previous.save(update_fields=["status", "valid_to"])
@@ -500,9 +531,12 @@ def order_send(*, order: Order, by: User) -> Order:
             )
     except IntegrityError:
         raise ValidationError(
-            _("Brukaren har redan en beställning hos %(provider)s som gäller under samma tid. "
-              "Gör en ändring av den i stället.") % {"provider": order.provider}
-        ) from None  # fmt: skip
+            _(
+                "Brukaren har redan en beställning hos %(provider)s som gäller under samma tid. "
+                "Gör en ändring av den i stället."
+            )
+            % {"provider": order.provider}
+        ) from None
     if order.supersedes_id:
         # The change answers the provider's open change-of-need reports on the order it replaces
         # (the officer's "Ny beställning", 004 §4.2.4): no report is left waiting after it.
@@ -574,12 +608,18 @@ def order_execute(*, order: Order, by: User, executed_on: datetime.date) -> Orde
         raise ValidationError(_("Beställningen kan inte verkställas i sitt nuvarande läge."))
     if executed_on < order.valid_from:
         raise ValidationError(
-            {"executed_on": _("Verkställighetsdatumet kan inte vara före %(date)s, då "
-                              "beställningen börjar gälla.") % {"date": order.valid_from}}
-        )  # fmt: skip
+            {
+                "executed_on": _(
+                    "Verkställighetsdatumet kan inte vara före %(date)s, då "
+                    "beställningen börjar gälla."
+                )
+                % {"date": order.valid_from}
+            }
+        )
     if executed_on > timezone.localdate():
-        raise ValidationError({"executed_on": _("Verkställighetsdatumet kan inte vara i "
-                                                "framtiden.")})  # fmt: skip
+        raise ValidationError(
+            {"executed_on": _("Verkställighetsdatumet kan inte vara i framtiden.")}
+        )
     if order.received_at is None:
         order.received_at, order.received_by = timezone.now(), by
     order.status, order.executed_on = OrderStatus.EXECUTED, executed_on
@@ -615,9 +655,10 @@ def order_change_create(
     for item in order.interventions.all():
         contents = list(item.care_package_contents.all())
         copy = OrderedIntervention.objects.create(
-            order=change, position=item.position,
+            order=change,
+            position=item.position,
             **{key: getattr(item, key) for key in INTERVENTION_FIELDS},
-        )  # fmt: skip
+        )
         copy.care_package_contents.set(contents)
     return change
 
@@ -665,16 +706,24 @@ def need_change_report(
     if not states.OrderState.of(order).need_change_reportable:
         raise ValidationError(_("Förändrade behov rapporteras på en gällande beställning."))
     same = NeedChangeReport.objects.filter(
-        order=order, answer="", direction=direction, duration=duration, reason=reason,
+        order=order,
+        answer="",
+        direction=direction,
+        duration=duration,
+        reason=reason,
         description=description,
         reported_at__gte=timezone.now() - datetime.timedelta(minutes=DOUBLE_SEND_MINUTES),
-    ).first()  # fmt: skip
+    ).first()
     if same is not None:
         return same
     report = NeedChangeReport(
-        order=order, reported_by=by, direction=direction, duration=duration, reason=reason,
+        order=order,
+        reported_by=by,
+        direction=direction,
+        duration=duration,
+        reason=reason,
         description=description,
-    )  # fmt: skip
+    )
     report.full_clean()
     report.save()
     return report
@@ -682,9 +731,13 @@ def need_change_report(
 
 @transaction.atomic
 def need_change_answer(
-    *, report: NeedChangeReport, by: User, answer: str, reason: str = "",
+    *,
+    report: NeedChangeReport,
+    by: User,
+    answer: str,
+    reason: str = "",
     new_order: Order | None = None,
-) -> NeedChangeReport:  # fmt: skip
+) -> NeedChangeReport:
     """The officer answers: a new order, or no change with a reason."""
     report = NeedChangeReport.objects.select_for_update().get(pk=report.pk)
     if not report.is_open:
@@ -695,6 +748,7 @@ def need_change_answer(
         raise ValidationError({"new_order": _("Ange den nya beställningen.")})
     report.answer, report.answer_reason, report.new_order = answer, reason, new_order
     report.answered_by, report.answered_at = by, timezone.now()
-    report.save(update_fields=["answer", "answer_reason", "new_order", "answered_by",
-                               "answered_at"])  # fmt: skip
+    report.save(
+        update_fields=["answer", "answer_reason", "new_order", "answered_by", "answered_at"]
+    )
     return report

@@ -80,9 +80,11 @@ def _order(request, pk: int) -> Order:
 def _order_crumbs(order: Order) -> list[tuple[str, str]]:
     return [
         *client_crumbs(order.client),
-        (_("Beställning %(date)s") % {"date": f"{order.valid_from:%Y-%m-%d}"},
-         reverse("order_detail", args=[order.pk])),
-    ]  # fmt: skip
+        (
+            _("Beställning %(date)s") % {"date": f"{order.valid_from:%Y-%m-%d}"},
+            reverse("order_detail", args=[order.pk]),
+        ),
+    ]
 
 
 def _already(request, text: str, url_name: str, pk: int) -> HttpResponse:
@@ -142,8 +144,13 @@ def decision_edit(request, pk: int):
     decision = _decision(request, pk)
     require(permissions.can_create_decision(request.user, decision.client))
     if not permissions.can_correct_decision(request.user, decision):
-        messages.info(request, _("Beslutet kan inte rättas längre: en beställning på det har "
-                                 "skickats. Återkalla det i stället."))  # fmt: skip
+        messages.info(
+            request,
+            _(
+                "Beslutet kan inte rättas längre: en beställning på det har "
+                "skickats. Återkalla det i stället."
+            ),
+        )
         return redirect("decision_detail", pk=decision.pk)
     catalogue = Catalogue.for_municipality(decision.client.municipality)
     form = DecisionForm(
@@ -163,9 +170,12 @@ def decision_edit(request, pk: int):
             messages.success(request, text)
             return redirect("decision_detail", pk=decision.pk)
     log_access(
-        user=request.user, clients=[decision.client], action=AccessAction.VIEW,
-        what="Beslutet (rättelse)", request=request,
-    )  # fmt: skip
+        user=request.user,
+        clients=[decision.client],
+        action=AccessAction.VIEW,
+        what="Beslutet (rättelse)",
+        request=request,
+    )
     return _decision_form_page(request, form, decision.client, decision)
 
 
@@ -191,16 +201,21 @@ def decision_withdraw(request, pk: int):
         request,
         form=form,
         title=_("Återkalla beslutet?"),
-        intro=_("Beslutet från %(date)s (%(heading)s, %(hours)s timmar/månad) återkallas. Det "
-                "finns kvar med skälet, men inga beställningar kan byggas på det. Beställningar "
-                "som gäller på beslutet ska först ersättas eller avslutas.")
-        % {"date": f"{decision.decided_on:%Y-%m-%d}", "heading": decision.heading,
-           "hours": decision_hhmm(decision)},
+        intro=_(
+            "Beslutet från %(date)s (%(heading)s, %(hours)s timmar/månad) återkallas. Det "
+            "finns kvar med skälet, men inga beställningar kan byggas på det. Beställningar "
+            "som gäller på beslutet ska först ersättas eller avslutas."
+        )
+        % {
+            "date": f"{decision.decided_on:%Y-%m-%d}",
+            "heading": decision.heading,
+            "hours": decision_hhmm(decision),
+        },
         submit=_("Återkalla beslutet"),
         danger=True,
         cancel=reverse("decision_detail", args=[decision.pk]),
         crumbs=client_crumbs(decision.client),
-    )  # fmt: skip
+    )
 
 
 def _pending_text(decision: Decision) -> str:
@@ -231,9 +246,12 @@ def _decision_context(request, decision: Decision) -> dict:
 def decision_detail(request, pk: int):
     decision = _decision(request, pk)
     log_access(
-        user=request.user, clients=[decision.client], action=AccessAction.VIEW,
-        what="Beslutet", request=request,
-    )  # fmt: skip
+        user=request.user,
+        clients=[decision.client],
+        action=AccessAction.VIEW,
+        what="Beslutet",
+        request=request,
+    )
     return render(request, "bestallning/decision_detail.html", _decision_context(request, decision))
 
 
@@ -260,8 +278,9 @@ def decision_review(request, pk: int):
             if form.cleaned_data["approve"]:
                 messages.success(request, _("Beslutet är godkänt."))
             else:
-                messages.success(request, _("Beslutet är inte godkänt. Handläggaren ser din "
-                                            "kommentar."))  # fmt: skip
+                messages.success(
+                    request, _("Beslutet är inte godkänt. Handläggaren ser din kommentar.")
+                )
             return redirect("start")
     context = _decision_context(request, decision)
     context["form"] = form
@@ -283,21 +302,27 @@ def order_create(request, decision_pk: int):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, _("Utkastet är skapat. Fyll i beställningen och skicka "
-                                        "den till utföraren."))  # fmt: skip
+            messages.success(
+                request,
+                _("Utkastet är skapat. Fyll i beställningen och skicka den till utföraren."),
+            )
             return redirect("order_edit", pk=order.pk)
     return form_page(
         request,
         form=form,
         title=_("Ny beställning till utförare"),
-        intro=_("Beställningen byggs på beslutet från %(date)s (%(outcome)s, %(hours)s "
-                "timmar/månad).") % {"date": f"{decision.decided_on:%Y-%m-%d}",
-                                     "outcome": decision.get_outcome_display().lower(),
-                                     "hours": decision_hhmm(decision)},
+        intro=_(
+            "Beställningen byggs på beslutet från %(date)s (%(outcome)s, %(hours)s timmar/månad)."
+        )
+        % {
+            "date": f"{decision.decided_on:%Y-%m-%d}",
+            "outcome": decision.get_outcome_display().lower(),
+            "hours": decision_hhmm(decision),
+        },
         submit=_("Skapa utkast"),
         cancel=reverse("decision_detail", args=[decision.pk]),
         crumbs=client_crumbs(decision.client),
-    )  # fmt: skip
+    )
 
 
 def _draft(request, pk: int) -> Order:
@@ -563,9 +588,12 @@ def order_edit(request, pk: int):
             return redirect("order_edit", pk=order.pk)
         return _render_order_page(request, order, catalogue, order_form, formset)
     log_access(
-        user=request.user, clients=[order.client], action=AccessAction.VIEW,
-        what="Beställningen (utkast)", request=request,
-    )  # fmt: skip
+        user=request.user,
+        clients=[order.client],
+        action=AccessAction.VIEW,
+        what="Beställningen (utkast)",
+        request=request,
+    )
     return _render_order_page(request, order, catalogue)
 
 
@@ -678,14 +706,16 @@ def order_delete(request, pk: int):
         request,
         form=form,
         title=_("Ta bort utkastet?"),
-        intro=_("Utkastet till %(provider)s, som skulle gälla från %(date)s, tas bort. Det går "
-                "inte att ångra.") % {"provider": order.provider,
-                                      "date": f"{order.valid_from:%Y-%m-%d}"},
+        intro=_(
+            "Utkastet till %(provider)s, som skulle gälla från %(date)s, tas bort. Det går "
+            "inte att ångra."
+        )
+        % {"provider": order.provider, "date": f"{order.valid_from:%Y-%m-%d}"},
         submit=_("Ta bort utkastet"),
         danger=True,
         cancel=reverse("order_edit", args=[order.pk]),
         crumbs=client_crumbs(order.client),
-    )  # fmt: skip
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -703,8 +733,7 @@ def _history(order: Order) -> list[tuple[str, str]]:
     if order.sent_at:
         rows.append((_("Skickad till utföraren"), f"{_day(order.sent_at)}, {order.sent_by}"))
     if order.received_at:
-        rows.append((_("Mottagen av utföraren"),
-                     f"{_day(order.received_at)}, {order.received_by}"))  # fmt: skip
+        rows.append((_("Mottagen av utföraren"), f"{_day(order.received_at)}, {order.received_by}"))
     if order.executed_on:
         rows.append((_("Verkställd"), f"{order.executed_on:%Y-%m-%d}"))
     state = OrderState.of(order)
@@ -723,7 +752,7 @@ def _history(order: Order) -> list[tuple[str, str]]:
                 % {"date": f"{order.valid_to:%Y-%m-%d}", "reason": order.ended_reason},
             )
         )
-    return rows  # fmt: skip
+    return rows
 
 
 @login_required
@@ -740,9 +769,12 @@ def order_detail(request, pk: int):
     if OrderState.of(order).editable and permissions.can_edit_order(user, order):
         return redirect("order_edit", pk=order.pk)
     log_access(
-        user=user, clients=[order.client], action=AccessAction.VIEW, what="Beställningen",
+        user=user,
+        clients=[order.client],
+        action=AccessAction.VIEW,
+        what="Beställningen",
         request=request,
-    )  # fmt: skip
+    )
     successor = selectors.orders_visible_to(user).filter(supersedes=order).first()
     active = OrderState.of(order).active
     can_order = permissions.can_order(user, order)
@@ -798,23 +830,29 @@ def order_change(request, pk: int):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            text = _("Ändringen är ett utkast, en kopia av den nuvarande beställningen. Ändra "
-                     "det som behövs och skicka den till utföraren.")  # fmt: skip
+            text = _(
+                "Ändringen är ett utkast, en kopia av den nuvarande beställningen. Ändra "
+                "det som behövs och skicka den till utföraren."
+            )
             if order.need_changes.filter(answer="").exists():
-                text += " " + _("När den skickas besvaras rapporten om förändrat behov med "
-                                "den nya beställningen.")  # fmt: skip
+                text += " " + _(
+                    "När den skickas besvaras rapporten om förändrat behov med "
+                    "den nya beställningen."
+                )
             messages.success(request, text)
             return redirect("order_edit", pk=change.pk)
     return form_page(
         request,
         form=form,
         title=_("Ändra beställning"),
-        intro=_("En ändrad beställning ersätter den nuvarande från det datum du väljer. Du "
-                "får ett utkast att ändra i innan det skickas."),
+        intro=_(
+            "En ändrad beställning ersätter den nuvarande från det datum du väljer. Du "
+            "får ett utkast att ändra i innan det skickas."
+        ),
         submit=_("Skapa ändring"),
         cancel=reverse("order_detail", args=[order.pk]),
         crumbs=_order_crumbs(order),
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -823,8 +861,10 @@ def order_end(request, pk: int):
     require(permissions.can_order(request.user, order))
     state = OrderState.of(order)
     if state.draft:
-        text = _("Utkastet är inte skickat och behöver inte avslutas. Ta bort det om det inte ska "
-                 "skickas.")  # fmt: skip
+        text = _(
+            "Utkastet är inte skickat och behöver inte avslutas. Ta bort det om det inte ska "
+            "skickas."
+        )
         return _already(request, text, "order_edit", order.pk)
     if not state.endable:
         text = _("Beställningen är redan avslutad.") if state.ended else _order_moved_on(order)
@@ -842,14 +882,16 @@ def order_end(request, pk: int):
         request,
         form=form,
         title=_("Avsluta beställning"),
-        intro=_("Beställningen till %(provider)s avslutas utan att ersättas av en ny, t.ex. när "
-                "brukaren flyttar eller tackar nej till fortsatt hjälp.")
+        intro=_(
+            "Beställningen till %(provider)s avslutas utan att ersättas av en ny, t.ex. när "
+            "brukaren flyttar eller tackar nej till fortsatt hjälp."
+        )
         % {"provider": order.provider},
         submit=_("Avsluta beställningen"),
         danger=True,
         cancel=reverse("order_detail", args=[order.pk]),
         crumbs=_order_crumbs(order),
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -867,8 +909,10 @@ def order_receive(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Beställningen för %(client)s är kvitterad som mottagen.")
-                         % {"client": order.client})  # fmt: skip
+        messages.success(
+            request,
+            _("Beställningen för %(client)s är kvitterad som mottagen.") % {"client": order.client},
+        )
     return redirect(next_url(request, reverse("order_detail", args=[order.pk])))
 
 
@@ -895,7 +939,7 @@ def order_execute(request, pk: int):
                 _("Beställningen för %(client)s är verkställd från %(date)s.")
                 % {"client": order.client, "date": form.cleaned_data["executed_on"]},
             )
-    return redirect(next_url(request, reverse("order_detail", args=[order.pk])))  # fmt: skip
+    return redirect(next_url(request, reverse("order_detail", args=[order.pk])))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -908,8 +952,11 @@ def need_change_create(request, order_pk: int):
     order = _order(request, order_pk)
     require(permissions.is_orders_provider(request.user, order))
     if not OrderState.of(order).need_change_reportable:
-        text = _order_moved_on(order) + " " + _("Förändrade behov rapporteras på den beställning "
-                                                "som gäller.")  # fmt: skip
+        text = (
+            _order_moved_on(order)
+            + " "
+            + _("Förändrade behov rapporteras på den beställning som gäller.")
+        )
         return _already(request, text, "order_detail", order.pk)
     form = NeedChangeReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -924,13 +971,16 @@ def need_change_create(request, order_pk: int):
         request,
         form=form,
         title=_("Rapportera förändrat behov"),
-        intro=_("Berätta för handläggaren att %(client)s behov har ändrats, mer eller mindre, "
-                "varaktigt eller tillfälligt. Handläggaren svarar med en ny beställning eller "
-                "med varför beställningen inte ändras.") % {"client": genitive(str(order.client))},
+        intro=_(
+            "Berätta för handläggaren att %(client)s behov har ändrats, mer eller mindre, "
+            "varaktigt eller tillfälligt. Handläggaren svarar med en ny beställning eller "
+            "med varför beställningen inte ändras."
+        )
+        % {"client": genitive(str(order.client))},
         submit=_("Skicka till handläggaren"),
         cancel=reverse("order_detail", args=[order.pk]),
         crumbs=_order_crumbs(order),
-    )  # fmt: skip
+    )
 
 
 def _report(request, pk: int):
@@ -982,7 +1032,8 @@ def need_change_answer(request, pk: int):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, _("Svaret är registrerat. Utföraren ser det på "
-                                        "beställningen."))  # fmt: skip
+            messages.success(
+                request, _("Svaret är registrerat. Utföraren ser det på beställningen.")
+            )
             return redirect("start")
     return _render_need_change(request, report, form)

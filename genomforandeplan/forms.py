@@ -123,9 +123,11 @@ class PlanForm(HeadingsForm):
         widget=RadioSelect,
     )
     meeting_place_other = forms.CharField(
-        label=_("Annan plats"), required=False, max_length=200,
+        label=_("Annan plats"),
+        required=False,
+        max_length=200,
         help_text=_("Fyll i om ni träffades någon annanstans än hemma eller per telefon."),
-    )  # fmt: skip
+    )
     client_influence = forms.CharField(
         label=_("Hur brukaren påverkade planen"),
         required=False,
@@ -305,10 +307,11 @@ class PlanItemForm(FrequencyValidationMixin, HeadingsForm):
             intervention_type=data["intervention_type"],
             period=data["period"],
             occasions=data["occasions"] or 0,
-            every_n_weeks=(data["every_n_weeks"] or 0) if data["period"] == Period.EVERY_N_WEEKS
+            every_n_weeks=(data["every_n_weeks"] or 0)
+            if data["period"] == Period.EVERY_N_WEEKS
             else 1,
             **{name: data[name] for name in HEADING_FIELDS},
-        )  # fmt: skip
+        )
 
     def add_service_error(self, name: str, messages: list[str]) -> None:
         self.add_error(name if name in self.fields else None, messages)

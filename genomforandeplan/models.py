@@ -131,8 +131,9 @@ class ImplementationPlan(Headings):
     )
     life_story = models.TextField(_("levnadsberättelse"), blank=True)
     checklist = models.JSONField(_("checklista"), default=dict, blank=True)
-    coverage_reasons = models.JSONField(_("skäl till avvikelser mot beställningen"), default=dict,
-                                        blank=True)  # fmt: skip
+    coverage_reasons = models.JSONField(
+        _("skäl till avvikelser mot beställningen"), default=dict, blank=True
+    )
     client_approved_on = models.DateField(_("brukaren godkände"), null=True, blank=True)
     client_approval_how = models.CharField(_("hur brukaren godkände"), max_length=200, blank=True)
     created_by = models.ForeignKey(

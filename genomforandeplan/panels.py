@@ -26,8 +26,9 @@ def client_panel(request, client) -> str:
         .select_related("contact_assignment__contact_person", "contact_assignment__deputy")
         .order_by("-valid_from")
     )
-    plans = list(selectors.with_worklist_facts(selectors.plans_visible_to(user).filter(
-        client=client)))  # fmt: skip
+    plans = list(
+        selectors.with_worklist_facts(selectors.plans_visible_to(user).filter(client=client))
+    )
     if not (orders or plans):
         return ""
     today = timezone.localdate()

@@ -26,8 +26,11 @@ class Item:
     parts: tuple[tuple[int, str], ...] = ()
 
     def frequency_key(self) -> tuple:
-        return (self.period, self.occasions, self.every_n_weeks if self.period == "every_n_weeks"
-                else 1)  # fmt: skip
+        return (
+            self.period,
+            self.occasions,
+            self.every_n_weeks if self.period == "every_n_weeks" else 1,
+        )
 
 
 @dataclass(frozen=True)
@@ -54,12 +57,14 @@ def _expected_part_frequencies(packages: list[Item]) -> dict[int, Item]:
         for type_id, name in package.parts:
             known = expected.get(type_id)
             if known is None:
-                expected[type_id] = Item(type_id, name, package.period, package.occasions,
-                                         package.every_n_weeks)  # fmt: skip
+                expected[type_id] = Item(
+                    type_id, name, package.period, package.occasions, package.every_n_weeks
+                )
             elif known.period == package.period and known.every_n_weeks == package.every_n_weeks:
                 occasions = (known.occasions or 0) + (package.occasions or 0)
-                expected[type_id] = Item(type_id, name, known.period, occasions or None,
-                                         known.every_n_weeks)  # fmt: skip
+                expected[type_id] = Item(
+                    type_id, name, known.period, occasions or None, known.every_n_weeks
+                )
             else:
                 expected[type_id] = Item(type_id, name, "", None)  # no single frequency to match
     return expected
@@ -92,13 +97,17 @@ def coverage_gaps(
             continue
         if item.parts and item in written_out:
             missing_parts = [
-                (part_id, name) for part_id, name in item.parts
-                if part_id not in planned_by_type
-            ]  # fmt: skip
+                (part_id, name) for part_id, name in item.parts if part_id not in planned_by_type
+            ]
             if len(missing_parts) < len(item.parts):
                 for part_id, name in missing_parts:
-                    gaps.append(Gap(f"missing-{part_id}", MISSING,
-                                    f"Saknas i planen: {name} (ingår i {item.name})"))  # fmt: skip
+                    gaps.append(
+                        Gap(
+                            f"missing-{part_id}",
+                            MISSING,
+                            f"Saknas i planen: {name} (ingår i {item.name})",
+                        )
+                    )
                 continue
         gaps.append(Gap(f"missing-{type_id}", MISSING, f"Saknas i planen: {item.name}"))
     for type_id, item in planned_by_type.items():
@@ -226,17 +235,21 @@ def completion_blockers(facts: CompletionFacts) -> list[Blocker]:
             )
         )
     for gap in unexplained(list(facts.gaps), facts.reasons):
-        blockers.append(Blocker(f"reason_{gap.key}",
-                                f"{gap.message}. Rätta planen eller skriv ett skäl."))  # fmt: skip
+        blockers.append(
+            Blocker(f"reason_{gap.key}", f"{gap.message}. Rätta planen eller skriv ett skäl.")
+        )
     if not facts.item_count:
         blockers.append(Blocker("items", "Planen har inga insatser."))
     day = facts.client_approved_on
     if day is None:
         blockers.append(Blocker("client_approved_on", "Ange datum då brukaren godkände planen."))
     elif day > facts.today:
-        blockers.append(Blocker("client_approved_on",
-                                "Datumet då brukaren godkände planen kan inte vara i "
-                                "framtiden."))  # fmt: skip
+        blockers.append(
+            Blocker(
+                "client_approved_on",
+                "Datumet då brukaren godkände planen kan inte vara i framtiden.",
+            )
+        )
     elif day < facts.order_starts:
         blockers.append(
             Blocker(

@@ -177,13 +177,16 @@ def with_plan_deadline(orders: QuerySet[Order], today: datetime.date | None = No
     today = today or timezone.localdate()
     status = Case(
         When(executed_on__isnull=True, then=Value(None)),
-        When(plan_ready_on__isnull=False, plan_ready_on__lte=F("plan_due"),
-             then=Value(DeadlineStatus.ON_TIME)),
+        When(
+            plan_ready_on__isnull=False,
+            plan_ready_on__lte=F("plan_due"),
+            then=Value(DeadlineStatus.ON_TIME),
+        ),
         When(plan_ready_on__isnull=False, then=Value(DeadlineStatus.LATE)),
         When(plan_due__lt=today, then=Value(DeadlineStatus.MISSING)),
         default=Value(DeadlineStatus.NOT_DUE),
         output_field=CharField(),
-    )  # fmt: skip
+    )
     return (
         orders.annotate(plan_due=plan_due(), plan_ready_on=_first_ready())
         .annotate(plan_deadline=status)
@@ -208,8 +211,7 @@ def deadline_of(order: Order) -> rules.Deadline | None:
     """The plan deadline of an order annotated by `with_plan_deadline`."""
     if order.plan_deadline is None:
         return None
-    return rules.Deadline(order.plan_due, DeadlineStatus(order.plan_deadline),
-                          order.plan_days_late)  # fmt: skip
+    return rules.Deadline(order.plan_due, DeadlineStatus(order.plan_deadline), order.plan_days_late)
 
 
 def order_plan_deadline(order: Order, today: datetime.date | None = None) -> rules.Deadline | None:

@@ -124,8 +124,11 @@ def _items_of_order(order: Order) -> list[rules.Item]:
         parts = ()
         if i.intervention_type.is_care_package:
             parts = tuple((t.pk, t.name) for t in i.care_package_contents.all())
-        items.append(rules.Item(i.intervention_type_id, str(i), i.period, i.occasions,
-                                i.every_n_weeks, parts))  # fmt: skip
+        items.append(
+            rules.Item(
+                i.intervention_type_id, str(i), i.period, i.occasions, i.every_n_weeks, parts
+            )
+        )
     return items
 
 
@@ -147,9 +150,11 @@ def frequency_text(item: rules.Item) -> str:
     if not item.occasions:
         return _("utan frekvens")
     frequency = order_rules.Frequency(
-        period=Period(item.period), occasions=item.occasions, minutes=1,
+        period=Period(item.period),
+        occasions=item.occasions,
+        minutes=1,
         every_n_weeks=item.every_n_weeks,
-    )  # fmt: skip
+    )
     return order_rules.occasion_text(frequency)
 
 
@@ -180,9 +185,12 @@ def plan_start(*, order: Order, by: User) -> ImplementationPlan:
     try:
         with transaction.atomic():
             plan = ImplementationPlan.objects.create(
-                client=order.client, provider=order.provider, order=order, created_by=by,
+                client=order.client,
+                provider=order.provider,
+                order=order,
+                created_by=by,
                 planned_daily_visits=order.daily_visits,
-            )  # fmt: skip
+            )
     except IntegrityError:
         raise ValidationError(_("Brukaren har redan en genomförandeplan hos utföraren.")) from None
     PlanItem.objects.bulk_create(
@@ -279,9 +287,11 @@ def plan_save(
     )
     if not updated:
         raise StaleVersion(
-            _("Någon annan har sparat planen sedan du öppnade den. Dina ändringar har inte "
-              "sparats: ladda om sidan för att se den senaste versionen.")
-        )  # fmt: skip
+            _(
+                "Någon annan har sparat planen sedan du öppnade den. Dina ändringar har inte "
+                "sparats: ladda om sidan för att se den senaste versionen."
+            )
+        )
     plan.items.all().delete()
     PlanItem.objects.bulk_create(
         PlanItem(
@@ -393,9 +403,11 @@ def plan_complete(
         raise ValidationError(_("Planen är redan klar och väntar på handläggaren."))
     if version is not None and plan.version != version:
         raise StaleVersion(
-            _("Planen har ändrats sedan du öppnade den. Ingenting är klarmarkerat: gå tillbaka "
-              "till planen och läs igenom den igen.")
-        )  # fmt: skip
+            _(
+                "Planen har ändrats sedan du öppnade den. Ingenting är klarmarkerat: gå tillbaka "
+                "till planen och läs igenom den igen."
+            )
+        )
     if client_approved_on is not None:
         plan.client_approved_on = client_approved_on
     if client_approval_how is not None:
@@ -416,8 +428,9 @@ def plan_complete(
     # The approval belongs to the version now; the next revision needs the client's own.
     plan.client_approved_on, plan.client_approval_how = None, ""
     plan.order, plan.status, plan.version = order, PlanStatus.READY, plan.version + 1
-    plan.save(update_fields=["client_approved_on", "client_approval_how", "order", "status",
-                             "version"])  # fmt: skip
+    plan.save(
+        update_fields=["client_approved_on", "client_approval_how", "order", "status", "version"]
+    )
     return version
 
 
@@ -449,9 +462,13 @@ def plan_review(
 
 @transaction.atomic
 def plan_follow_up(
-    *, plan: ImplementationPlan, by: User, followed_up_on: datetime.date, notes: str,
+    *,
+    plan: ImplementationPlan,
+    by: User,
+    followed_up_on: datetime.date,
+    notes: str,
     needs_changed: bool = False,
-) -> PlanFollowUp:  # fmt: skip
+) -> PlanFollowUp:
     """Record the provider's follow-up (at least every 6 months, and when needs change).
 
     The same follow-up sent twice (a double press, a resent request) is one row: the plan is
@@ -472,6 +489,9 @@ def plan_follow_up(
     if errors:
         raise ValidationError(errors)
     return PlanFollowUp.objects.create(
-        plan=plan, followed_up_on=followed_up_on, notes=notes, needs_changed=needs_changed,
+        plan=plan,
+        followed_up_on=followed_up_on,
+        notes=notes,
+        needs_changed=needs_changed,
         followed_up_by=by,
-    )  # fmt: skip
+    )

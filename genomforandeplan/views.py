@@ -66,9 +66,12 @@ def _plan_crumbs(plan: ImplementationPlan) -> list[tuple[str, str]]:
 
 def _log(request, plan: ImplementationPlan, what: str) -> None:
     log_access(
-        user=request.user, clients=[plan.client], action=AccessAction.VIEW, what=what,
+        user=request.user,
+        clients=[plan.client],
+        action=AccessAction.VIEW,
+        what=what,
         request=request,
-    )  # fmt: skip
+    )
 
 
 def _headings(values: dict) -> list[tuple[str, str]]:
@@ -122,13 +125,18 @@ def _order_items(order: Order) -> list[dict]:
                 "type_id": item.intervention_type_id,
                 "name": item.intervention_type.name,
                 "frequency": services.frequency_text(
-                    services.rules.Item(item.intervention_type_id, item.intervention_type.name,
-                                        item.period, item.occasions, item.every_n_weeks)
+                    services.rules.Item(
+                        item.intervention_type_id,
+                        item.intervention_type.name,
+                        item.period,
+                        item.occasions,
+                        item.every_n_weeks,
+                    )
                 ),
                 "description": item.description,
                 "client_goal": item.client_goal,
             }
-        )  # fmt: skip
+        )
     return rows
 
 
@@ -418,16 +426,20 @@ def plan_complete(request, pk: int):
             except ValidationError as error:
                 plan.refresh_from_db()
                 if not PlanState.of(plan).can_complete:  # a second press of the same button
-                    messages.info(request, _("Planen är redan klar och väntar på handläggarens "
-                                             "granskning."))  # fmt: skip
+                    messages.info(
+                        request, _("Planen är redan klar och väntar på handläggarens granskning.")
+                    )
                     return redirect("plan_detail", pk=plan.pk)
                 errors = error.messages
             else:
                 messages.success(
                     request,
-                    _("Version %(n)s av planen är klar och godkänd av brukaren. Handläggaren kan "
-                      "nu granska den.") % {"n": version.number},
-                )  # fmt: skip
+                    _(
+                        "Version %(n)s av planen är klar och godkänd av brukaren. Handläggaren kan "
+                        "nu granska den."
+                    )
+                    % {"n": version.number},
+                )
                 return redirect("plan_detail", pk=plan.pk)
         else:
             errors = [_("Sidan var inte komplett. Gå tillbaka till planen och försök igen.")]
@@ -569,9 +581,12 @@ def plan_review(request, pk: int):
             messages.info(
                 request,
                 _("Planen är redan granskad: %(outcome)s av %(who)s %(when)s.")
-                % {"outcome": review.get_outcome_display().lower(), "who": review.reviewed_by,
-                   "when": f"{timezone.localtime(review.reviewed_at):%Y-%m-%d %H:%M}"},
-            )  # fmt: skip
+                % {
+                    "outcome": review.get_outcome_display().lower(),
+                    "who": review.reviewed_by,
+                    "when": f"{timezone.localtime(review.reviewed_at):%Y-%m-%d %H:%M}",
+                },
+            )
         else:
             messages.info(request, _("Planen väntar inte på granskning."))
         return redirect("plan_detail", pk=plan.pk)
@@ -591,8 +606,9 @@ def plan_review(request, pk: int):
             if form.cleaned_data["approve"]:
                 messages.success(request, _("Planen är godkänd."))
             else:
-                messages.success(request, _("Planen är skickad tillbaka till utföraren med din "
-                                            "kommentar."))  # fmt: skip
+                messages.success(
+                    request, _("Planen är skickad tillbaka till utföraren med din kommentar.")
+                )
             return redirect("start")
     _log(request, plan, _("Genomförandeplanen (granskning)"))
     version = plan.versions.order_by("-number").first()
@@ -634,11 +650,16 @@ def plan_follow_up(request, pk: int):
         form=form,
         title=_("Följ upp genomförandeplanen"),
         intro=_("Planen för %(client)s följs upp minst %(interval)s och när behoven ändras.")
-        % {"client": plan.client,
-           "interval": every_n_months(plan.client.municipality.plan_follow_up_months)}
-        + (" " + _("Nästa uppföljning senast %(date)s.") % {"date": f"{due:%Y-%m-%d}"}
-           if due else ""),
+        % {
+            "client": plan.client,
+            "interval": every_n_months(plan.client.municipality.plan_follow_up_months),
+        }
+        + (
+            " " + _("Nästa uppföljning senast %(date)s.") % {"date": f"{due:%Y-%m-%d}"}
+            if due
+            else ""
+        ),
         submit=_("Registrera uppföljning"),
         cancel=reverse("plan_detail", args=[plan.pk]),
         crumbs=_plan_crumbs(plan),
-    )  # fmt: skip
+    )

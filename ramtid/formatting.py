@@ -35,8 +35,19 @@ def genitive(name: str) -> str:
     return f"{name}s"
 
 
-_ORDINALS = {2: "andra", 3: "tredje", 4: "fjärde", 5: "femte", 6: "sjätte", 7: "sjunde",
-             8: "åttonde", 9: "nionde", 10: "tionde", 11: "elfte", 12: "tolfte"}  # fmt: skip
+_ORDINALS = {
+    2: "andra",
+    3: "tredje",
+    4: "fjärde",
+    5: "femte",
+    6: "sjätte",
+    7: "sjunde",
+    8: "åttonde",
+    9: "nionde",
+    10: "tionde",
+    11: "elfte",
+    12: "tolfte",
+}
 
 
 def every_n_months(months: int) -> str:

@@ -262,9 +262,10 @@ class ClientForm(forms.ModelForm):
         if not permissions.can_edit_client(user, client):
             for name in ("first_name", "last_name", "gender"):
                 del self.fields[name]
-        if not (permissions.can_edit_client(user, client) and (
-            permissions.can_view_client_contact(user, client)
-        )):  # fmt: skip
+        if not (
+            permissions.can_edit_client(user, client)
+            and (permissions.can_view_client_contact(user, client))
+        ):
             for name in (*CONTACT_FIELDS, "protected_identity"):
                 del self.fields[name]
         if not permissions.can_assign_responsible_officer(user, client):

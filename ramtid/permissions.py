@@ -46,8 +46,13 @@ def provider_ids(user: User, roles=PROVIDER_ROLES) -> set[int]:
     return {m.provider_id for m in memberships(user) if m.role in roles}
 
 
+def municipality_ids(user: User, roles) -> set[int]:
+    """The municipalities where the user holds one of these municipal roles."""
+    return {m.municipality_id for m in memberships(user) if m.role in roles}
+
+
 def administered_municipality_ids(user: User) -> set[int]:
-    return {m.municipality_id for m in memberships(user) if m.role == Role.ADMINISTRATOR}
+    return municipality_ids(user, {Role.ADMINISTRATOR})
 
 
 def can_create_client(user: User) -> bool:

@@ -57,8 +57,13 @@ def _log_shown(request, sections, what: str) -> None:
             if client is not None:
                 clients[client.pk] = client
     if clients:
-        log_access(user=request.user, clients=clients.values(), action=AccessAction.LIST,
-                   what=what, request=request)  # fmt: skip
+        log_access(
+            user=request.user,
+            clients=clients.values(),
+            action=AccessAction.LIST,
+            what=what,
+            request=request,
+        )
 
 
 @login_required
@@ -82,9 +87,14 @@ def worklist_page(request, key: str):
     return render(
         request,
         "ramtid/worklist.html",
-        {"worklist": item, "section": section, "page": page, "filters": filters,
-         "query": query.urlencode()},
-    )  # fmt: skip
+        {
+            "worklist": item,
+            "section": section,
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+        },
+    )
 
 
 @login_required

@@ -12,6 +12,7 @@ the apps built on it.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
 import django_filters
@@ -28,7 +29,7 @@ ROWS_ON_START = 10  # rows a section shows on the start page; the rest on its ow
 ROWS_PER_PAGE = 50
 
 
-class Worklist:
+class Worklist(ABC):
     """One list. Subclasses say who it is for, what it holds and how a row reads."""
 
     key: str = ""  # its address: /arbetslista/<key>/
@@ -42,12 +43,13 @@ class Worklist:
     row_template: str = ""  # one <tr>, the row in `row`
     filterset_class = None  # a django-filter FilterSet for the full list, if any
 
+    @abstractmethod
     def applies_to(self, user) -> bool:
-        raise NotImplementedError
+        """Whether the user has this list at all (by role)."""
 
+    @abstractmethod
     def queryset(self, user) -> QuerySet:
         """Scoped to the user and ordered by urgency, most urgent first."""
-        raise NotImplementedError
 
     def decorate(self, user, rows: list) -> list:
         """What a page of rows shows beyond the queryset (bounded: only these rows)."""

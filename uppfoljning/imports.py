@@ -214,18 +214,19 @@ def read_header(head: bytes) -> Header:
         if name in COLUMN_NAMES:
             if name in seen:
                 errors.append(
-                    (1, name, _("Kolumnen %(column)s finns två gånger i rubrikraden.")
-                     % {"column": name})
-                )  # fmt: skip
+                    (
+                        1,
+                        name,
+                        _("Kolumnen %(column)s finns två gånger i rubrikraden.") % {"column": name},
+                    )
+                )
             seen.add(name)
             columns.append(name)
         else:
             columns.append(f"ignored_{position}")
     missing = [c.name for c in COLUMNS if c.required and c.name not in seen]
     for name in missing:
-        errors.append(
-            (1, name, _("Kolumnen %(column)s saknas i rubrikraden.") % {"column": name})
-        )  # fmt: skip
+        errors.append((1, name, _("Kolumnen %(column)s saknas i rubrikraden.") % {"column": name}))
     if errors:
         raise Rejected(errors)
     return Header(encoding=encoding, delimiter=delimiter, columns=tuple(columns), bom=bom)

@@ -366,8 +366,10 @@ def run_monthly_check(
     with connection.cursor() as cursor:
         # Two runs for the same municipality and month (beat and a manual run, a redelivered
         # task) wait for each other: the second sees what the first committed.
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
-                       [lock_key(municipality.pk, month)])  # fmt: skip
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+            [lock_key(municipality.pk, month)],
+        )
         cursor.execute(_CHECK_SQL, params)
         written, created, frozen = cursor.fetchone()
         cursor.execute(_STALE_SQL, params)
@@ -545,8 +547,11 @@ def frozen_reason(result: MonthlyTimeResult) -> str:
     return _(
         "Månaden är låst sedan %(frozen)s: sista dag för beslut (%(deadline)s) har passerat och "
         "%(why)s. Tidsuppföljningen ändrar den inte längre."
-    ) % {"frozen": timezone.localtime(result.frozen_at).date().isoformat(), "deadline": deadline,
-         "why": why}  # fmt: skip
+    ) % {
+        "frozen": timezone.localtime(result.frozen_at).date().isoformat(),
+        "deadline": deadline,
+        "why": why,
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -589,10 +594,16 @@ def explain_month(
     result.decided_at = None
     result.save(
         update_fields=[
-            "explanation_category", "explanation_text", "explained_by", "explained_at",
-            "decision", "decision_reason", "decided_by", "decided_at",
+            "explanation_category",
+            "explanation_text",
+            "explained_by",
+            "explained_at",
+            "decision",
+            "decision_reason",
+            "decided_by",
+            "decided_at",
         ]
-    )  # fmt: skip
+    )
     return result
 
 

@@ -8,7 +8,7 @@ from ramtid.models import Provider, User
 from ramtid.permissions import (
     administered_municipality_ids,
     has_role,
-    memberships,
+    municipality_ids,
     ordering_unit_ids,
 )
 from ramtid.permissions import provider_ids as _provider_ids
@@ -16,11 +16,7 @@ from ramtid.permissions import provider_ids as _provider_ids
 
 def fee_officer_municipality_ids(user: User) -> set[int]:
     """The municipalities whose over-time list the user reads as a fee officer."""
-    return {
-        m.municipality_id
-        for m in memberships(user)
-        if m.role == Role.FEE_OFFICER and m.municipality_id
-    }
+    return municipality_ids(user, {Role.FEE_OFFICER})
 
 
 def can_import_visits(user: User, provider: Provider) -> bool:

@@ -166,12 +166,19 @@ class _Kind:
     late_on_due_day: bool  # False: the notice comes the day after the due day
 
     def rows(self, today: datetime.date) -> QuerySet:
-        return self.candidates(today).values(
-            "notice_key", "notice_due", "notice_plan",
-            notice_order=F(self.order), notice_client=F("client_id"),
-            notice_provider=F("provider_id"),
-            notice_unit=F("client__ordering_unit_id"),
-        ).order_by()  # fmt: skip
+        return (
+            self.candidates(today)
+            .values(
+                "notice_key",
+                "notice_due",
+                "notice_plan",
+                notice_order=F(self.order),
+                notice_client=F("client_id"),
+                notice_provider=F("provider_id"),
+                notice_unit=F("client__ordering_unit_id"),
+            )
+            .order_by()
+        )
 
 
 KINDS = (

@@ -180,8 +180,13 @@ def _orders_for_plans() -> QuerySet[Order]:
             "contact_assignment__contact_person", "contact_assignment__deputy"
         )
         .only(
-            "client_id", "provider_id", "status", "valid_from", "daily_visits",
-            "contact_assignment__order_id", "contact_assignment__assigned_on",
+            "client_id",
+            "provider_id",
+            "status",
+            "valid_from",
+            "daily_visits",
+            "contact_assignment__order_id",
+            "contact_assignment__assigned_on",
             *(f"contact_assignment__contact_person__{name}" for name in person),
             *(f"contact_assignment__deputy__{name}" for name in person),
         )
@@ -190,7 +195,11 @@ def _orders_for_plans() -> QuerySet[Order]:
             Prefetch(
                 "interventions",
                 queryset=OrderedIntervention.objects.only(
-                    "order_id", "position", "intervention_type_id", "period", "occasions",
+                    "order_id",
+                    "position",
+                    "intervention_type_id",
+                    "period",
+                    "occasions",
                     "every_n_weeks",
                 ),
             ),
@@ -199,7 +208,7 @@ def _orders_for_plans() -> QuerySet[Order]:
                 queryset=InterventionType.objects.only("name", "is_care_package"),
             ),
         )
-    )  # fmt: skip
+    )
 
 
 def _current_orders(plans: list[ImplementationPlan]) -> dict[int, Order]:

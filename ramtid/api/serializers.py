@@ -12,8 +12,10 @@ class PageFactsMixin:
     every row, and the fields call `self.facts(obj)`. In a list the first row reads the facts
     of the whole page it is on; a single object reads its own."""
 
-    def page_facts(self, rows: list) -> dict:
-        raise NotImplementedError
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if not callable(getattr(cls, "page_facts", None)):
+            raise TypeError(f"{cls.__name__} must define page_facts(rows) -> {{pk: facts}}")
 
     def facts(self, obj):
         cache = self.context.setdefault(f"_facts_{type(self).__name__}", {})
@@ -31,8 +33,10 @@ class PlainRowMixin:
     spends building it field by field. The fields stay declared, for the schema and for the
     test that a plain row is exactly what DRF would give (tests/test_plain_rows.py)."""
 
-    def plain(self, obj) -> dict:
-        raise NotImplementedError
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if not callable(getattr(cls, "plain", None)):
+            raise TypeError(f"{cls.__name__} must define plain(obj) -> dict")
 
     def to_representation(self, obj) -> dict:
         return self.plain(obj)

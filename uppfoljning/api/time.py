@@ -135,8 +135,9 @@ class TimeResultViewSet(
         self.log_read([result.client])
         return Response(self.get_serializer(result).data)
 
-    @extend_schema(request=ExplainSerializer, responses=TimeResultSerializer,
-                   summary="Förklara en månad")  # fmt: skip
+    @extend_schema(
+        request=ExplainSerializer, responses=TimeResultSerializer, summary="Förklara en månad"
+    )
     @action(detail=True, methods=["post"], url_path="forklara")
     def explain(self, request: Request, pk=None) -> Response:
         """Utförarens samordnare förklarar en månad över eller under toleransen, före sista
@@ -149,8 +150,9 @@ class TimeResultViewSet(
         monthly.explain_month(result=result, by=request.user, **data.validated_data)
         return self._response(result)
 
-    @extend_schema(request=DecideSerializer, responses=TimeResultSerializer,
-                   summary="Besluta om en förklaring")  # fmt: skip
+    @extend_schema(
+        request=DecideSerializer, responses=TimeResultSerializer, summary="Besluta om en förklaring"
+    )
     @action(detail=True, methods=["post"], url_path="beslut")
     def decide(self, request: Request, pk=None) -> Response:
         """Handläggaren på brukarens enhet godkänner eller avslår utförarens förklaring; ett

@@ -5,13 +5,12 @@ organisation's is a 404), every write is a service call. Months travel as `?mana
 
 from __future__ import annotations
 
-import csv
 import datetime
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -21,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from ramtid import selectors as core_selectors
 from ramtid.audit import log_access
 from ramtid.choices import AccessAction
+from ramtid.exports import csv_response
 from ramtid.permissions import NavItem
 from ramtid.web import client_crumbs, require, visible
 from uppfoljning import imports, permissions, plausibility
@@ -145,28 +145,18 @@ def import_progress(request, pk: int):
     return response
 
 
-def _csv_cell(value) -> str:
-    # Never a formula in Excel (issue 9: cells beginning with = + - @ are data).
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
-
-
 @login_required
 def import_errors_csv(request, pk: int):
     visit_import = _import(request, pk)
     require(permissions.can_view_import_errors(request.user, visit_import))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="inlasning-{visit_import.pk}-fel.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow([_("Rad"), _("Kolumn"), _("Fel")])
-    for row, column, message in (
+    rows = (
         visit_import.error_rows.order_by("row", "id")
         .values_list("row", "column", "message")
         .iterator(chunk_size=2000)
-    ):
-        writer.writerow([row, _csv_cell(column), _csv_cell(message)])
-    return response
+    )
+    return csv_response(
+        f"inlasning-{visit_import.pk}-fel.csv", [_("Rad"), _("Kolumn"), _("Fel")], rows
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -37,8 +37,13 @@ def notice_list(request):
         notices.select_related("client", "provider", "order"), NOTICES_PER_PAGE
     ).get_page(request.GET.get("sida"))
     rows = with_links(request.user, list(page.object_list))
-    log_access(user=request.user, clients=[n.client for n in rows], action=AccessAction.LIST,
-               what="Påminnelser", request=request)  # fmt: skip
+    log_access(
+        user=request.user,
+        clients=[n.client for n in rows],
+        action=AccessAction.LIST,
+        what="Påminnelser",
+        request=request,
+    )
     query = request.GET.copy()
     query.pop("sida", None)
     return render(

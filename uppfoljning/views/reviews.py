@@ -143,8 +143,13 @@ def review_list(request):
     today = timezone.localdate()
     for review in rows:
         review.late = review.done_on is None and review.due_on < today
-    log_access(user=request.user, clients=[r.client for r in rows], action=AccessAction.LIST,
-               what="Individuppföljningar", request=request)  # fmt: skip
+    log_access(
+        user=request.user,
+        clients=[r.client for r in rows],
+        action=AccessAction.LIST,
+        what="Individuppföljningar",
+        request=request,
+    )
     query = request.GET.copy()
     query.pop("sida", None)
     return render(
@@ -237,8 +242,13 @@ def review_detail(request, pk: int):
         .exclude(pk=review.pk)
         .order_by("-done_on")[:PREVIOUS_REVIEWS]
     )
-    log_access(user=user, clients=[client], action=AccessAction.VIEW,
-               what="Individuppföljning", request=request)  # fmt: skip
+    log_access(
+        user=user,
+        clients=[client],
+        action=AccessAction.VIEW,
+        what="Individuppföljning",
+        request=request,
+    )
     return render(
         request,
         "uppfoljning/reviews/detail.html",
@@ -298,8 +308,13 @@ def continuity_page(request):
     page = continuity.clients_over_goal(user, month, page=number)
     clients = clients_visible_to(user).in_bulk([row.client_id for row in page.rows])
     rows = [(row, clients[row.client_id]) for row in page.rows if row.client_id in clients]
-    log_access(user=user, clients=[client for _row, client in rows], action=AccessAction.LIST,
-               what="Personalkontinuitet", request=request)  # fmt: skip
+    log_access(
+        user=user,
+        clients=[client for _row, client in rows],
+        action=AccessAction.LIST,
+        what="Personalkontinuitet",
+        request=request,
+    )
     previous = first_of_month(month - datetime.timedelta(days=1))
     return render(
         request,

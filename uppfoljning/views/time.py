@@ -10,7 +10,6 @@ visible result the user may not act on is a 403). Months travel as `?manad=YYYY-
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 
@@ -33,6 +32,7 @@ from django.views.decorators.http import require_POST
 from ramtid import permissions as core_permissions
 from ramtid.audit import log_access
 from ramtid.choices import AccessAction
+from ramtid.exports import csv_response, spreadsheet_safe
 from ramtid.formatting import hhmm
 from ramtid.permissions import NavItem
 from ramtid.web import client_crumbs, require, visible
@@ -197,9 +197,11 @@ def _detail(request, result, *, explain_form=None, decide_form=None):
     _log(request, [result.client], AccessAction.VIEW, "Tidsuppföljning för en månad")
     crumbs = [
         *client_crumbs(result.client),
-        (_("Tidsuppföljning %(month)s") % {"month": f"{result.month:%Y-%m}"},
-         reverse("time_results") + f"?manad={result.month:%Y-%m}"),
-    ]  # fmt: skip
+        (
+            _("Tidsuppföljning %(month)s") % {"month": f"{result.month:%Y-%m}"},
+            reverse("time_results") + f"?manad={result.month:%Y-%m}",
+        ),
+    ]
     return render(
         request,
         "uppfoljning/time/detail.html",
@@ -263,9 +265,11 @@ def result_decide(request, pk: int):
     if form.is_valid():
         try:
             monthly.decide_month(
-                result=result, by=request.user, decision=decision,
+                result=result,
+                by=request.user,
+                decision=decision,
                 reason=form.cleaned_data["reason"],
-            )  # fmt: skip
+            )
         except ValidationError as error:
             if not hasattr(error, "error_dict"):
                 messages.error(request, " ".join(error.messages))
@@ -369,14 +373,6 @@ def over_time_list(request):
     )
 
 
-def safe_cell(value):
-    """A cell Excel never reads as a formula: text beginning with = + - @ (or a tab or carriage
-    return, which Excel skips before them) gets a leading apostrophe. Numbers stay numbers."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _export(request, what: str) -> tuple[datetime.date, list[list]]:
     """The month's over-time rows for a file, and one access-log row naming every client."""
     _form, month, rows = _over_time(request)
@@ -389,14 +385,7 @@ def _export(request, what: str) -> tuple[datetime.date, list[list]]:
 def over_time_csv(request):
     """UTF-8 with a BOM and semicolons, as Swedish Excel opens it."""
     month, data = _export(request, "Övertid, CSV")
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([str(c) for c in EXPORT_COLUMNS])
-    for row in data:
-        writer.writerow([safe_cell(v) for v in row])
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="overtid-{month:%Y-%m}.csv"'
-    return response
+    return csv_response(f"overtid-{month:%Y-%m}.csv", EXPORT_COLUMNS, data)
 
 
 @login_required
@@ -405,16 +394,21 @@ def over_time_xlsx(request):
     buffer = io.BytesIO()
     # Strings are written as strings, never as formulas or numbers guessed from text.
     workbook = xlsxwriter.Workbook(
-        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
-                 "strings_to_urls": False}
-    )  # fmt: skip
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
     sheet = workbook.add_worksheet(_("Övertid %(month)s") % {"month": f"{month:%Y-%m}"})
     bold = workbook.add_format({"bold": True})
     sheet.write_row(0, 0, [str(c) for c in EXPORT_COLUMNS], bold)
     for index, row in enumerate(data, start=1):
         for column, value in enumerate(row):
             if isinstance(value, str):
-                sheet.write_string(index, column, safe_cell(value))
+                sheet.write_string(index, column, spreadsheet_safe(value))
             else:
                 sheet.write_number(index, column, value)
     sheet.freeze_panes(1, 0)

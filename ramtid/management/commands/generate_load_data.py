@@ -64,9 +64,13 @@ class Command(BaseCommand):
 
         try:
             build = loaddata.generate(
-                clients=clients, seed=seed, municipality=municipality,
-                today=today or timezone.localdate(), visits_dir=visits_dir, progress=progress,
-            )  # fmt: skip
+                clients=clients,
+                seed=seed,
+                municipality=municipality,
+                today=today or timezone.localdate(),
+                visits_dir=visits_dir,
+                progress=progress,
+            )
         except loaddata.Refused as refusal:
             raise CommandError(str(refusal)) from None
         loaded = time.monotonic() - started
