@@ -9,11 +9,13 @@ class Role(models.TextChoices):
     CONTACT_PERSON = "contact_person", _("Kontaktman")
     FEE_OFFICER = "fee_officer", _("Avgiftshandläggare")
     ADMINISTRATOR = "administrator", _("Administratör")
+    # Issue 10: the municipality's log review (loggkontroll). Reads the audit trail, not cases.
+    SECURITY_OFFICER = "security_officer", _("Loggkontrollant")
 
 
 ORDERING_UNIT_ROLES = frozenset({Role.CASE_OFFICER, Role.UNIT_MANAGER})
 PROVIDER_ROLES = frozenset({Role.PROVIDER_COORDINATOR, Role.CONTACT_PERSON})
-MUNICIPALITY_ROLES = frozenset({Role.FEE_OFFICER, Role.ADMINISTRATOR})
+MUNICIPALITY_ROLES = frozenset({Role.FEE_OFFICER, Role.ADMINISTRATOR, Role.SECURITY_OFFICER})
 
 
 class ProviderKind(models.TextChoices):

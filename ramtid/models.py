@@ -123,6 +123,20 @@ class Municipality(models.Model):
         help_text=_("Beslut över gränsen kräver enhetschefens godkännande. Tomt: ingen gräns."),
         validators=[MinValueValidator(1), MaxValueValidator(744)],
     )
+    # Issue 10: a provider sees a client while an order is in force with it and this many days
+    # after the order ended (for the last visits, the plan's close, the time follow-up).
+    provider_access_days = models.PositiveSmallIntegerField(
+        _("dagar som utföraren ser brukaren efter avslutad beställning"),
+        default=30,
+        validators=[MaxValueValidator(365)],
+    )
+    # Issue 10 (gallring): a client's records are removed or made anonymous this many years after
+    # the last entry about the client (SoL's documentation: 5 years is the common default).
+    retention_years = models.PositiveSmallIntegerField(
+        _("gallringsfrist, år efter senaste anteckning"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
     # The month conversion for the time basis (004 §2.4): 365.25 / 12 and 52.18 / 12.
     days_per_month = models.DecimalField(
         _("dagar per månad"),
@@ -322,7 +336,7 @@ class Membership(models.Model):
                         ordering_unit__isnull=True,
                     )
                     | Q(
-                        role__in=["fee_officer", "administrator"],
+                        role__in=["fee_officer", "administrator", "security_officer"],
                         provider__isnull=True,
                         ordering_unit__isnull=True,
                     )
@@ -565,6 +579,9 @@ class AccessLog(models.Model):
     channel = models.CharField(
         _("inloggning"), max_length=10, choices=AccessChannel.choices, blank=True, default=""
     )
+    # The roles and organisations the user held when reading ("Biståndshandläggare, Norr"):
+    # text, since a role may be revoked long before the log is reviewed.
+    acted_as = models.CharField(_("i roll"), max_length=300, blank=True, db_default="")
 
     class Meta:
         verbose_name = _("åtkomstlogg")
@@ -582,3 +599,119 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()}"
+
+
+@pghistory.track(
+    pghistory.InsertEvent("drawn"),
+    pghistory.UpdateEvent("concluded"),
+    model_name="AccessLogReviewEvent",
+)
+class AccessLogReview(models.Model):
+    """One monthly log review (loggkontroll, issue 10): a random sample of the access log of a
+    municipality over a period, drawn by a log reviewer, and the reviewer's conclusion."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("kommun")
+    )
+    period_start = models.DateField(_("från och med"))
+    period_end = models.DateField(_("till och med"))
+    # The AccessLog rows drawn, in the order drawn.
+    sample = ArrayField(models.BigIntegerField(), verbose_name=_("stickprov"))
+    drawn_at = models.DateTimeField(_("draget"), auto_now_add=True)
+    drawn_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("dragen av")
+    )
+    conclusion = models.TextField(_("slutsats"), blank=True)
+    concluded_at = models.DateTimeField(_("slutsats given"), null=True, blank=True)
+    concluded_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("slutsats av"),
+    )
+
+    class Meta:
+        verbose_name = _("loggkontroll")
+        verbose_name_plural = _("loggkontroller")
+        ordering = ["-drawn_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_start__lte=models.F("period_end")),
+                name="access_log_review_period_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Loggkontroll {self.period_start}–{self.period_end}"
+
+
+@pghistory.track(
+    pghistory.InsertEvent("created"),
+    pghistory.UpdateEvent("revoked", condition=pghistory.AnyChange("revoked_at")),
+    model_name="ApiTokenEvent",
+    exclude=["key_hash", "last_used_at"],
+)
+class ApiToken(models.Model):
+    """A system's key to the API (issue 10): made for an integration account only, named,
+    scoped to one provider or one ordering unit and to reading or also writing, expiring and
+    revocable. Only the key's SHA-256 is stored (a random 256-bit key needs no slow hash); the
+    key itself is shown once, when made. `prefix` (the key's first characters) names it in lists
+    and logs."""
+
+    name = models.CharField(_("namn"), max_length=100)
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="api_tokens", verbose_name=_("konto")
+    )
+    prefix = models.CharField(_("nyckelns början"), max_length=16, unique=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    provider = models.ForeignKey(
+        Provider,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("utförare"),
+    )
+    ordering_unit = models.ForeignKey(
+        OrderingUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("beställarenhet"),
+    )
+    can_write = models.BooleanField(_("får skriva"), default=False)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("skapad av")
+    )
+    expires_at = models.DateTimeField(_("giltig till"))
+    revoked_at = models.DateTimeField(_("återkallad"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("återkallad av"),
+    )
+    last_used_at = models.DateTimeField(_("senast använd"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API-nyckel")
+        verbose_name_plural = _("API-nycklar")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(provider__isnull=False, ordering_unit__isnull=True)
+                    | Q(provider__isnull=True, ordering_unit__isnull=False)
+                ),
+                name="api_token_one_organisation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -33,9 +33,11 @@ def test_the_raw_floor_copies_every_row_into_a_bare_table(small):
     seconds, rows = followup.raw_copy(small)
     assert rows == small.rows > 10_000
     assert seconds > 0
+    steps = followup.lower_bound()
+    assert len(steps) == 2 and all(value > 0 for value in steps.values())
     with connection.cursor() as cursor:
         cursor.execute("SELECT to_regclass(%s)", [followup.RAW_TABLE])
-        assert cursor.fetchone()[0] is None  # dropped after
+        assert cursor.fetchone()[0] is None  # dropped after the floor's last step
 
 
 def test_import_and_monthly_check_against_their_floor_and_again(small):
@@ -56,6 +58,11 @@ def test_import_and_monthly_check_against_their_floor_and_again(small):
     assert f"Import av {small.rows:,} besök (8 filer)".replace(",", " ") in report
     assert "≤ 1.5×" in report and "≤ 3×" in report
     assert "Månadskontrollen 2026-02" in report
+    # The floor of the import's own rules: the COPY plus typing the times and indexing the ids.
+    steps = importing.extra["lower_bound"]
+    assert set(steps) == {"tiderna som tidpunkter", "index på besöks-id"}
+    assert all(value > 0 for value in steps.values())
+    assert "Importens golv enligt kraven" in followup.lower_bound_text(importing)
 
     # Again: the month is restored first, so it is a first import again, not an update.
     again = followup.run(small, out=StringIO())
