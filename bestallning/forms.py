@@ -29,7 +29,7 @@ from bestallning.choices import (
 )
 from bestallning.models import Decision, NeedChangeReport, Order, OrderedIntervention
 from ramtid.choices import InterventionCategory
-from ramtid.forms import AddableRowsMixin, label_needed_for
+from ramtid.forms import AddableRowsMixin, DateInput, label_needed_for
 from ramtid.models import InterventionType, LifeArea, LifeAreaCategory, Municipality, Provider
 
 # Personal care first, with the headings of 004 Bilaga 4.
@@ -46,13 +46,6 @@ def label_of(model, name: str) -> str:
 
 def help_of(model, name: str) -> str:
     return model._meta.get_field(name).help_text
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def date_field(model, name: str, **kwargs) -> forms.DateField:

@@ -303,10 +303,12 @@ class Order(models.Model):
         indexes = [
             models.Index(fields=["provider", "status"], name="order_provider_status"),
             models.Index(fields=["client", "status"], name="order_client_status"),
-            # Which clients a provider sees (ramtid.selectors._provider_clients): an EXISTS
-            # probe per client, and the provider's clients in client order for counting them.
+            # Which clients a provider sees (ramtid.selectors.provider_sees): an EXISTS probe
+            # per client, and the provider's clients in client order for counting them. It
+            # carries valid_to, the end of the grace, so a probe reads the index alone.
             models.Index(
                 fields=["provider", "client"],
+                include=["valid_to"],
                 condition=Q(sent_at__isnull=False),
                 name="order_sent_provider_client",
             ),

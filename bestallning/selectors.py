@@ -11,7 +11,7 @@ from bestallning.states import EXECUTABLE, ISSUED_STATUSES
 from ramtid import permissions
 from ramtid.formatting import hhmm
 from ramtid.models import User
-from ramtid.selectors import clients_visible_to
+from ramtid.selectors import clients_visible_to, provider_sees
 
 
 def decisions_visible_to(user: User) -> QuerySet[Decision]:
@@ -31,7 +31,9 @@ def decision_is_correctable(decision: Decision) -> bool:
 
 def orders_visible_to(user: User) -> QuerySet[Order]:
     """The unit's officers and managers see every order of their clients, drafts included;
-    a provider sees the orders sent to it, never drafts or other providers' orders."""
+    a provider sees the orders sent to it, never drafts or other providers' orders, while it sees
+    the client (ramtid.selectors.provider_sees: an order in force or about to start, or ended
+    within the municipality's grace), its older, superseded or ended orders of the client too."""
     visible = Q(
         client__in=clients_visible_to(user).filter(
             ordering_unit_id__in=permissions.ordering_unit_ids(user)
@@ -39,7 +41,9 @@ def orders_visible_to(user: User) -> QuerySet[Order]:
     )
     provider_ids = permissions.provider_ids(user)
     if provider_ids:
-        visible |= Q(provider_id__in=provider_ids, status__in=ISSUED_STATUSES)
+        visible |= Q(status__in=ISSUED_STATUSES) & provider_sees(
+            provider_ids, client="client", provider="provider"
+        )
     return Order.objects.filter(visible).select_related(
         "client",
         "client__municipality",

@@ -87,6 +87,13 @@ def _order_crumbs(order: Order) -> list[tuple[str, str]]:
     ]
 
 
+def _log(request, client, what: str) -> None:
+    """One access-log row for the client the page shows (ramtid.audit)."""
+    log_access(
+        user=request.user, clients=[client], action=AccessAction.VIEW, what=what, request=request
+    )
+
+
 def _already(request, text: str, url_name: str, pk: int) -> HttpResponse:
     """The user may take this action, but the object has moved on: its page, with what has
     happened as information."""
@@ -124,6 +131,7 @@ def decision_create(request, client_pk: int):
 
 
 def _decision_form_page(request, form, client, decision: Decision | None = None):
+    _log(request, client, "Beslutet (rättelse)" if decision else "Nytt beslut")
     return render(
         request,
         "bestallning/decision_form.html",
@@ -169,13 +177,6 @@ def decision_edit(request, pk: int):
                 text += " " + _pending_text(decision)
             messages.success(request, text)
             return redirect("decision_detail", pk=decision.pk)
-    log_access(
-        user=request.user,
-        clients=[decision.client],
-        action=AccessAction.VIEW,
-        what="Beslutet (rättelse)",
-        request=request,
-    )
     return _decision_form_page(request, form, decision.client, decision)
 
 
@@ -197,6 +198,7 @@ def decision_withdraw(request, pk: int):
         else:
             messages.success(request, _("Beslutet är återkallat."))
             return redirect("decision_detail", pk=decision.pk)
+    _log(request, decision.client, "Beslutet (återkallelse)")
     return form_page(
         request,
         form=form,
@@ -282,6 +284,7 @@ def decision_review(request, pk: int):
                     request, _("Beslutet är inte godkänt. Handläggaren ser din kommentar.")
                 )
             return redirect("start")
+    _log(request, decision.client, "Beslutet (granskning)")
     context = _decision_context(request, decision)
     context["form"] = form
     return render(request, "bestallning/decision_review.html", context)
@@ -307,6 +310,7 @@ def order_create(request, decision_pk: int):
                 _("Utkastet är skapat. Fyll i beställningen och skicka den till utföraren."),
             )
             return redirect("order_edit", pk=order.pk)
+    _log(request, decision.client, "Ny beställning")
     return form_page(
         request,
         form=form,
@@ -541,6 +545,7 @@ def _render_order_page(request, order, catalogue, order_form=None, formset=None)
         warnings = _form_warnings(order, order_form, formset)
         not_ordered, not_granted = _form_mismatches(order, formset)
     _label_rows(formset, warnings)
+    _log(request, order.client, "Beställningen (utkast)")
     return render(
         request,
         "bestallning/order_edit.html",
@@ -587,13 +592,6 @@ def order_edit(request, pk: int):
             messages.success(request, _("Utkastet är sparat."))
             return redirect("order_edit", pk=order.pk)
         return _render_order_page(request, order, catalogue, order_form, formset)
-    log_access(
-        user=request.user,
-        clients=[order.client],
-        action=AccessAction.VIEW,
-        what="Beställningen (utkast)",
-        request=request,
-    )
     return _render_order_page(request, order, catalogue)
 
 
@@ -702,6 +700,7 @@ def order_delete(request, pk: int):
         else:
             messages.success(request, _("Utkastet är borttaget."))
             return redirect("client_detail", pk=order.client_id)
+    _log(request, order.client, "Beställningen (ta bort utkast)")
     return form_page(
         request,
         form=form,
@@ -841,6 +840,7 @@ def order_change(request, pk: int):
                 )
             messages.success(request, text)
             return redirect("order_edit", pk=change.pk)
+    _log(request, order.client, "Beställningen (ändring)")
     return form_page(
         request,
         form=form,
@@ -878,6 +878,7 @@ def order_end(request, pk: int):
         else:
             messages.success(request, _("Beställningen är avslutad."))
             return redirect("order_detail", pk=order.pk)
+    _log(request, order.client, "Beställningen (avslut)")
     return form_page(
         request,
         form=form,
@@ -967,6 +968,7 @@ def need_change_create(request, order_pk: int):
         else:
             messages.success(request, _("Rapporten är skickad till handläggaren."))
             return redirect("order_detail", pk=order.pk)
+    _log(request, order.client, "Rapport om förändrat behov (ny)")
     return form_page(
         request,
         form=form,
@@ -996,6 +998,7 @@ def _render_need_change(request, report, form: NeedChangeNoChangeForm):
     order = report.order
     can_answer = permissions.can_answer_need_change(request.user, report)
     successor = selectors.orders_visible_to(request.user).filter(supersedes=order).first()
+    _log(request, order.client, "Rapport om förändrat behov")
     return render(
         request,
         "bestallning/need_change_detail.html",

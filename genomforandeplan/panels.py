@@ -43,7 +43,7 @@ def client_panel(request, client) -> str:
         order.contact_due = selectors.contact_person_due(order)
         order.contact_late = order.assignment is None and order.contact_due < today
         order.can_assign = permissions.can_assign_contact(user, order)
-        order.can_start = order.plan is None and permissions.can_write_plan(user, order.provider_id)
+        order.can_start = order.plan is None and permissions.can_start_plan(user, order)
     return render_to_string(
         "genomforandeplan/_client_panel.html",
         {

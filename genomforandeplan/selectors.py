@@ -38,22 +38,101 @@ from genomforandeplan.models import (
 )
 from genomforandeplan.states import REVIEWABLE
 from ramtid import permissions
+from ramtid.choices import Role
 from ramtid.models import User
-from ramtid.selectors import clients_visible_to
+from ramtid.selectors import clients_visible_to, provider_sees
 
 
 def plans_visible_to(user: User) -> QuerySet[ImplementationPlan]:
-    """The provider sees its own plans, drafts included; the ordering unit sees a plan once the
-    client has approved it (it is then 'ready', 004 §3.2.4), never a first draft."""
+    """The provider sees its own plans, drafts included, while it sees the client
+    (ramtid.selectors.provider_sees): its coordinators every plan, a contact person only those
+    of the clients she is the named contact person or deputy for (with_named_contact; issue 10:
+    she writes no other, and reads no other either, as she sees only her own clients'
+    reminders). The ordering unit sees a plan once the client has approved it (it is then
+    'ready', 004 §3.2.4), never a first draft."""
     has_version = Exists(PlanVersion.objects.filter(plan=OuterRef("pk")))
+    plans = ImplementationPlan.objects.all()
+    visible = Q(pk__in=[])
+    every_plan, own_clients = plan_writer_provider_ids(user)
+    if every_plan:
+        visible |= provider_sees(every_plan, client="client", provider="provider")
+    if own_clients:
+        plans = with_named_contact(plans)
+        visible |= provider_sees(own_clients, client="client", provider="provider") & _names(user)
     unit_ids = permissions.ordering_unit_ids(user)
-    visible = Q(provider_id__in=permissions.provider_ids(user))
     if unit_ids:
         visible |= Q(has_version, client__ordering_unit_id__in=unit_ids)
     return (
-        ImplementationPlan.objects.filter(visible, client__in=clients_visible_to(user))
+        plans.filter(visible, client__in=clients_visible_to(user))
         .select_related("client", "client__municipality", "provider", "order", "created_by")
         .order_by("client__last_name", "client__first_name")
+    )
+
+
+def plan_writer_provider_ids(user: User) -> tuple[set[int], set[int]]:
+    """(the providers whose every plan the user writes: she coordinates them; the providers
+    where she writes only the plans of the clients she is the named contact person or deputy
+    for: she is a contact person there). genomforandeplan.permissions.can_write_plan_of and
+    the reads here both start from it, so whom a contact person writes for and whose plans she
+    reads are one rule."""
+    every_plan = permissions.provider_ids(user, {Role.PROVIDER_COORDINATOR})
+    own_clients = permissions.provider_ids(user, {Role.CONTACT_PERSON}) - every_plan
+    return every_plan, own_clients
+
+
+def with_named_contact(rows: QuerySet) -> QuerySet:
+    """Plans or orders annotated with the client's contact person and deputy at the row's
+    provider, `named_contact_id` and `named_deputy_id`: those the coordinator named last, on the
+    newest of the client's orders there that has a contact assignment (004 §3.2.3). A change
+    order keeps them until the coordinator names others on it."""
+    newest = ContactAssignment.objects.filter(
+        order__client_id=OuterRef("client_id"), order__provider_id=OuterRef("provider_id")
+    ).order_by("-order__valid_from", "-order_id")
+    return rows.annotate(
+        named_contact_id=Subquery(newest.values("contact_person_id")[:1]),
+        named_deputy_id=Subquery(newest.values("deputy_id")[:1]),
+    )
+
+
+def _names(user: User) -> Q:
+    """The row (annotated by with_named_contact) names the user its contact person or deputy.
+    The EXISTS over her own assignments is the same condition loosened, there so that PostgreSQL
+    can start from her few assignments rather than test every plan of the provider."""
+    hers = ContactAssignment.objects.filter(
+        Q(contact_person=user) | Q(deputy=user),
+        order__client_id=OuterRef("client_id"),
+        order__provider_id=OuterRef("provider_id"),
+    )
+    return Q(Exists(hers)) & (Q(named_contact_id=user.pk) | Q(named_deputy_id=user.pk))
+
+
+def named_contact_ids(row) -> set[int]:
+    """The ids of the contact person and deputy of a plan's or an order's client at its
+    provider (with_named_contact): read from the row when it was annotated, else one query."""
+    if hasattr(row, "named_contact_id"):
+        named = (row.named_contact_id, row.named_deputy_id)
+    else:
+        named = (
+            ContactAssignment.objects.filter(
+                order__client_id=row.client_id, order__provider_id=row.provider_id
+            )
+            .order_by("-order__valid_from", "-order_id")
+            .values_list("contact_person_id", "deputy_id")
+            .first()
+        ) or ()
+    return {pk for pk in named if pk is not None}
+
+
+def plan_orders_visible_to(user: User) -> QuerySet[Order]:
+    """The orders whose plans the user writes as provider staff (the plans to write): every
+    order of the provider for its coordinators, those of her own clients for a contact person
+    (plans_visible_to)."""
+    every_plan, own_clients = plan_writer_provider_ids(user)
+    orders = orders_visible_to(user)
+    if not own_clients:
+        return orders.filter(provider_id__in=every_plan)
+    return with_named_contact(orders).filter(
+        Q(provider_id__in=every_plan) | Q(provider_id__in=own_clients) & _names(user)
     )
 
 

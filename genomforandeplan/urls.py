@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from genomforandeplan import views
+from genomforandeplan import views, views_reports
 
 urlpatterns = [
     path("ordrar/<int:pk>/kontaktman/", views.contact_assign, name="contact_assign"),
@@ -17,4 +17,11 @@ urlpatterns = [
     path("planer/<int:pk>/granska/", views.plan_review, name="plan_review"),
     path("planer/<int:pk>/uppfoljning/", views.plan_follow_up, name="plan_follow_up"),
     path("planer/<int:pk>/pdf/", views.plan_pdf, name="plan_pdf"),
+    # The plan coverage report (issue 11): the page, its PDF and its files.
+    path("rapporter/planer/", views_reports.plan_report, name="plan_report"),
+    path("rapporter/planer/planrapport.pdf", views_reports.plan_report_pdf, name="plan_report_pdf"),
+    path("rapporter/planer/planrapport.csv", views_reports.plan_report_csv, name="plan_report_csv"),
+    path(
+        "rapporter/planer/planrapport.xlsx", views_reports.plan_report_xlsx, name="plan_report_xlsx"
+    ),
 ]

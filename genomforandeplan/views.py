@@ -51,7 +51,7 @@ def _plan(request, pk: int) -> ImplementationPlan:
 
 def _writable(request, pk: int) -> ImplementationPlan:
     plan = _plan(request, pk)
-    require(permissions.can_write_plan(request.user, plan.provider_id))
+    require(permissions.can_write_plan(request.user, plan))
     return plan
 
 
@@ -171,6 +171,13 @@ def contact_assign(request, pk: int):
                 _("%(client)s har fått kontaktman.") % {"client": order.client},
             )
             return redirect("client_detail", pk=order.client_id)
+    log_access(
+        user=request.user,
+        clients=[order.client],
+        action=AccessAction.VIEW,
+        what=_("Beställningen (kontaktman)"),
+        request=request,
+    )
     due = selectors.contact_person_due(order)
     intro = _("%(client)s hos %(provider)s.") % {"client": order.client, "provider": order.provider}
     if due:
@@ -196,7 +203,7 @@ def contact_assign(request, pk: int):
 @require_POST
 def plan_start(request, pk: int):
     order = _order(request, pk)
-    require(permissions.can_write_plan(request.user, order.provider_id))
+    require(permissions.can_start_plan(request.user, order))
     existing = (
         selectors.plans_visible_to(request.user)
         .filter(client_id=order.client_id, provider_id=order.provider_id)
@@ -304,6 +311,7 @@ def _render_edit(request, plan, plan_form=None, formset=None, status=200, stale=
         )
         formset = _formset(plan, _catalogue(plan))
     _label_cards(formset, order)
+    _log(request, plan, _("Genomförandeplanen (redigering)"))
     return render(
         request,
         "genomforandeplan/plan_edit.html",
@@ -356,7 +364,6 @@ def plan_edit(request, pk: int):
             return redirect("plan_edit", pk=plan.pk)
         plan.refresh_from_db()
         return _render_edit(request, plan, plan_form, formset, stale=outcome == STALE)
-    _log(request, plan, _("Genomförandeplanen (redigering)"))
     return _render_edit(request, plan)
 
 
@@ -471,7 +478,7 @@ def plan_complete(request, pk: int):
 def plan_detail(request, pk: int):
     plan = _plan(request, pk)
     user = request.user
-    can_write = permissions.can_write_plan(user, plan.provider_id)
+    can_write = permissions.can_write_plan(user, plan)
     versions = _versions(plan)
     if not versions and can_write:
         return redirect("plan_edit", pk=plan.pk)
@@ -644,6 +651,7 @@ def plan_follow_up(request, pk: int):
         else:
             messages.success(request, _("Uppföljningen är registrerad."))
             return redirect("plan_detail", pk=plan.pk)
+    _log(request, plan, _("Genomförandeplanen (uppföljning)"))
     due = selectors.next_follow_up_due(plan)
     return form_page(
         request,

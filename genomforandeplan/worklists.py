@@ -125,9 +125,8 @@ class PlansToWrite(Worklist):
         return bool(core_permissions.provider_ids(user))
 
     def queryset(self, user):
-        orders = _executed(orders_visible_to(user)).filter(
-            provider_id__in=core_permissions.provider_ids(user)
-        )
+        # A contact person's own clients only: she writes no other plan (issue 10).
+        orders = _executed(selectors.plan_orders_visible_to(user))
         return (
             selectors.plans_to_write(orders)
             .alias(returned=selectors.plan_returned(), plan_due=selectors.plan_due())

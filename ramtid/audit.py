@@ -15,8 +15,13 @@ from django.conf import settings
 from django.http import HttpRequest
 from pghistory.middleware import HistoryMiddleware
 
-from ramtid.choices import AccessAction, AccessChannel
-from ramtid.models import AccessLog, Client, User
+from ramtid import permissions
+from ramtid.choices import AccessAction, AccessChannel, Role
+from ramtid.models import AccessLog, Client, Membership, User
+
+# AccessLog.acted_as holds at most this many characters.
+ACTED_AS_LENGTH = 300
+_ROLE_ORDER = {role.value: position for position, role in enumerate(Role)}
 
 
 def _trusted(address: str | None) -> bool:
@@ -69,7 +74,8 @@ def log_access(
     request: HttpRequest | None = None,
 ) -> None:
     """Record that `user` read these clients' data: one row naming them all, in one INSERT,
-    whatever their number. Nothing shown (an empty list) is nothing read, so no row."""
+    whatever their number, with the roles the user read them in. Nothing shown (an empty list)
+    is nothing read, so no row."""
     ids = list(dict.fromkeys(c.pk if isinstance(c, Client) else int(c) for c in clients))
     if not ids:
         return
@@ -80,7 +86,39 @@ def log_access(
         what=what,
         ip_address=client_ip(request),
         channel=access_channel(request),
+        acted_as=acted_as(user),
     )
+
+
+def _organisation(membership: Membership) -> str:
+    # By name: the unit's __str__ would read its municipality (a query per role).
+    where = membership.ordering_unit or membership.provider or membership.municipality
+    return where.name
+
+
+def acted_as(user: User) -> str:
+    """The roles and organisations the user held when reading, for the log review: "Bistånds-
+    handläggare, Beställarenhet Norr; Enhetschef, Beställarenhet Norr", and the API key if one
+    was used. From the approved memberships the request has already read (ramtid.permissions.
+    memberships), so no query of its own; cut to the column's length with an ellipsis."""
+    roles = [
+        f"{membership.get_role_display()}, {_organisation(membership)}"
+        for membership in sorted(
+            permissions.memberships(user),
+            key=lambda m: (_ROLE_ORDER.get(m.role, len(_ROLE_ORDER)), _organisation(m), m.pk),
+        )
+    ]
+    if getattr(user, "is_superuser", False):
+        roles.insert(0, "Superanvändare")
+    # A request made with an API key holds only the roles of the key's organisation (set by
+    # ramtid.permissions.act_through_api_token); the key is named too, as the reader.
+    token = permissions.api_token_of(user)
+    if token is not None:
+        roles.append(f"API-nyckel {token.name} ({token.prefix}…)")
+    text = "; ".join(roles)
+    if len(text) > ACTED_AS_LENGTH:
+        text = text[: ACTED_AS_LENGTH - 1] + "…"
+    return text
 
 
 def access_channel(request: HttpRequest | None) -> AccessChannel | str:

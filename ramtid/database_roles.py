@@ -84,10 +84,13 @@ REVOKE ALL ON FUNCTION "public".ramtid_ensure_visit_partition(date) FROM PUBLIC;
 
 
 # The owner's SECURITY DEFINER functions of the apps that the application role may call (each
-# revoked from PUBLIC where it is made): the visit import's staging table (uppfoljning 0003).
+# revoked from PUBLIC where it is made): the visit import's staging table (uppfoljning 0003),
+# retention's count and removal, which checks itself that each client is due (uppfoljning 0004).
 OWNER_FUNCTIONS = (
     "public.uppfoljning_create_visit_staging(bigint, text[])",
     "public.uppfoljning_drop_visit_staging(bigint)",
+    "public.uppfoljning_retention_count(bigint[])",
+    "public.uppfoljning_retention_remove(bigint, bigint[], jsonb, text)",
 )
 
 

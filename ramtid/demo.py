@@ -174,6 +174,8 @@ USERS = (
     ),
     UserSpec("kontaktman.strandvagen", "Maria", "Johansson", ((Role.CONTACT_PERSON, STRANDVAGEN),)),
     UserSpec("avgift", "Ingrid", "Berg", ((Role.FEE_OFFICER, JARFALLA),)),
+    # Issue 10: the municipality's log review (loggkontroll); reads the audit trail, no cases.
+    UserSpec("loggkontroll", "Sofia", "Lind", ((Role.SECURITY_OFFICER, JARFALLA),)),
     UserSpec("kommunadmin", "Anders", "Nilsson", ((Role.ADMINISTRATOR, JARFALLA),), is_staff=True),
     UserSpec("admin", "", "", is_staff=True, is_superuser=True),
 )

@@ -12,6 +12,29 @@ from ramtid.models import Client, ClientRelative, OrderingUnit, User
 from ramtid.services import CLIENT_FIELDS, CONTACT_FIELDS
 
 
+class DateInput(forms.DateInput):
+    """A date as the browser's date picker gives it (ÅÅÅÅ-MM-DD)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def labelled_date_field(label: str, **kwargs) -> forms.DateField:
+    """A date field of a filter form (a report's or the log review's period), with the Swedish
+    messages."""
+    return forms.DateField(
+        label=label,
+        widget=DateInput(),
+        error_messages={
+            "required": _("Ange ett datum."),
+            "invalid": _("Ange datumet som ÅÅÅÅ-MM-DD."),
+        },
+        **kwargs,
+    )
+
+
 def apply_service_errors(
     form: forms.BaseForm, error: ValidationError, *, renamed: dict[str, str] | None = None
 ) -> None:

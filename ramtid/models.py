@@ -115,6 +115,13 @@ class Municipality(models.Model):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(24)],
     )
+    # 002 "Synpunkter och klagomål": whoever complained has an answer within 14 days.
+    complaint_answer_days = models.PositiveSmallIntegerField(
+        _("dagar att besvara klagomål"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_("Räknas från den dag klagomålet togs emot."),
+    )
     # 002 "Beskrivning": officers may decide up to 136 h/month. Empty: no limit is set.
     delegation_hours = models.PositiveSmallIntegerField(
         _("delegation, timmar per månad"),
@@ -230,6 +237,8 @@ class Provider(models.Model):
     pghistory.UpdateEvent(condition=pghistory.AnyChange(exclude=["last_login", "password"])),
     pghistory.UpdateEvent("password_changed", condition=pghistory.AnyChange("password")),
     pghistory.DeleteEvent(),
+    # Events of DRF's tokens, made and deleted before ApiToken (which has its own events) took
+    # their place: the trail may still hold them.
     pghistory.ManualEvent("api_token_created"),
     pghistory.ManualEvent("api_token_deleted"),
     exclude=["password", "last_login"],
@@ -397,6 +406,9 @@ class Client(models.Model):
         help_text=_("Adress och telefon visas bara för ansvarig handläggare."),
     )
     created_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
+    # Gallring (issue 10, uppfoljning.retention): the day the client's personal data was removed.
+    # The row stays for the statistics, and is in no list or page of clients any more.
+    removed_on = models.DateField(_("gallrad"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("brukare")
@@ -642,6 +654,24 @@ class AccessLogReview(models.Model):
                 name="access_log_review_period_ordered",
             )
         ]
+        # The sample as drawn stays as drawn, its conclusion is given once, and no review is
+        # deleted: in the database, for the application's role too (not named append_only,
+        # which would forbid the one update, the conclusion).
+        triggers = [
+            pgtrigger.Protect(
+                name="drawn_as_drawn",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.AnyChange(
+                    "municipality", "period_start", "period_end", "sample", "drawn_at", "drawn_by"
+                ),
+            ),
+            pgtrigger.Protect(
+                name="concluded_once",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Q(old__concluded_at__isnull=False),
+            ),
+            pgtrigger.Protect(name="kept", operation=pgtrigger.Delete),
+        ]
 
     def __str__(self) -> str:
         return f"Loggkontroll {self.period_start}–{self.period_end}"
@@ -710,6 +740,9 @@ class ApiToken(models.Model):
                     | Q(provider__isnull=True, ordering_unit__isnull=False)
                 ),
                 name="api_token_one_organisation",
+                violation_error_message=_(
+                    "Välj antingen en utförare eller en beställarenhet, inte båda."
+                ),
             )
         ]
 

@@ -7,6 +7,7 @@ decide what a user may do with, or see of, an object they can already reach.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -15,7 +16,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from ramtid.choices import ORDERING_UNIT_ROLES, PROVIDER_ROLES, Role
-from ramtid.models import Client, Membership, User
+from ramtid.models import ApiToken, Client, Membership, OrderingUnit, Provider, User
 
 
 def memberships(user: User) -> list[Membership]:
@@ -25,13 +26,30 @@ def memberships(user: User) -> list[Membership]:
     cached = getattr(user, "_ramtid_memberships", None)
     if cached is None:
         # A role granted in the admin counts once a second person has approved it (issue 10).
-        cached = list(
-            user.memberships.filter(approved_at__isnull=False).select_related(
-                "ordering_unit", "provider", "municipality"
+        queryset = user.memberships.filter(approved_at__isnull=False)
+        token = api_token_of(user)
+        if token is not None:
+            # A key acts in its own provider or unit only, whatever other roles the account
+            # holds (issue 10): the roles there are all it has. Every check and selector asks
+            # here, so this is the one place a key's scope is applied.
+            queryset = queryset.filter(
+                provider_id=token.provider_id, ordering_unit_id=token.ordering_unit_id
             )
-        )
+        cached = list(queryset.select_related("ordering_unit", "provider", "municipality"))
         user._ramtid_memberships = cached
     return cached
+
+
+def api_token_of(user: User) -> ApiToken | None:
+    """The API key this request was made with (None in a session)."""
+    return getattr(user, "_ramtid_api_token", None)
+
+
+def act_through_api_token(user: User, token: ApiToken) -> None:
+    """The request was made with this API key (ramtid.api.authentication): from now on the user
+    holds only the roles in the key's organisation."""
+    user._ramtid_api_token = token
+    user._ramtid_memberships = None
 
 
 def has_role(user: User, *roles: Role) -> bool:
@@ -105,9 +123,51 @@ def can_approve_membership(user: User, membership: Membership) -> bool:
     )
 
 
+def can_manage_api_tokens_of(user: User, organisation: Provider | OrderingUnit) -> bool:
+    """The municipality's administrator makes and revokes the API keys of its providers' and
+    units' integration accounts; nobody those of another municipality (issue 10)."""
+    return user.is_superuser or organisation.municipality_id in administered_municipality_ids(user)
+
+
 def can_view_access_log(user: User, client: Client) -> bool:
     """The unit manager follows up who accessed the clients of their unit."""
     return client.ordering_unit_id in ordering_unit_ids(user, {Role.UNIT_MANAGER})
+
+
+def log_review_unit_ids(user: User) -> set[int]:
+    """The units whose clients' audit trail the user reviews (loggkontroll, issue 10): a unit
+    manager's."""
+    return ordering_unit_ids(user, {Role.UNIT_MANAGER})
+
+
+def log_review_municipality_ids(user: User) -> set[int]:
+    """The municipalities whose whole audit trail the user reviews: the security officer's
+    (loggkontrollant). The role reads the log, names and ids of clients, never their cases."""
+    return municipality_ids(user, {Role.SECURITY_OFFICER})
+
+
+def can_review_access_log(user: User) -> bool:
+    return bool(log_review_unit_ids(user) or log_review_municipality_ids(user))
+
+
+def can_draw_log_samples(user: User) -> bool:
+    """The monthly sample of the municipality's log is the security officer's."""
+    return bool(log_review_municipality_ids(user))
+
+
+def prefetch_memberships(users: Iterable[User]) -> None:
+    """Read the approved memberships of many users in one query, so that memberships() and the
+    checks built on it ask the database nothing more for them (the log review's readers)."""
+    users = [user for user in users if getattr(user, "_ramtid_memberships", None) is None]
+    if not users:
+        return
+    by_user: dict[int, list[Membership]] = {user.pk: [] for user in users}
+    for membership in Membership.objects.filter(
+        user_id__in=by_user, approved_at__isnull=False
+    ).select_related("ordering_unit", "provider", "municipality"):
+        by_user[membership.user_id].append(membership)
+    for user in users:
+        user._ramtid_memberships = by_user[user.pk]
 
 
 @dataclass(frozen=True)
@@ -134,6 +194,8 @@ def navigation_for(user: User) -> list[NavItem]:
     # returning NavItems), so the core never imports them.
     for path in getattr(settings, "RAMTID_NAVIGATION", []):
         items.extend(import_string(path)(user))
+    if can_review_access_log(user):
+        items.append(NavItem(_("Loggkontroll"), reverse("log_review"), "log_review"))
     if user.is_staff:
         items.append(NavItem(_("Administration"), reverse("admin:index"), "admin"))
     if uses_the_api(user):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import heapq
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
 
@@ -17,6 +18,7 @@ from django.contrib.postgres.search import TrigramSimilarity
 from django.core.exceptions import ValidationError
 from django.db.models import (
     Case,
+    DateField,
     Exists,
     Func,
     IntegerField,
@@ -29,6 +31,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Concat, Greatest, StrIndex
 from django.db.models.lookups import Contains, GreaterThan
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from ramtid import permissions, personal_number
@@ -42,31 +45,58 @@ from ramtid.models import (
 )
 
 
-def _provider_clients(provider_ids: set[int]) -> Q:
-    """Clients a provider has, or had, an order for: any order that has been sent to it.
+class _DaysBefore(Func):
+    """date - integer days, in SQL (PostgreSQL date arithmetic)."""
 
-    This is the one place that relation is defined (the `orders` of the bestallning app, named
-    by its relation so that the core does not import the app). Drafts are not sent, so a
-    provider never sees a client because of an order still being written.
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+    output_field = DateField()
 
-    A semi-join (EXISTS): each client is tested once, however many orders it has, by a probe
-    of the partial index order_sent_provider_client (bestallning migration 0005), so a page or
-    a search of a provider's clients reads only the orders of the clients it looks at; a join
-    or an IN over all the provider's orders would read and hash every one of them first.
+
+def provider_sees(
+    provider_ids: Iterable[int], *, client: str = "pk", provider: str | None = None
+) -> Q:
+    """Rows whose client one of these providers may see today: the one place that rule lives
+    (issue 10). Clients when `client` is "pk"; rows of another table with the path to their
+    client in `client` (orders, plans, time results, notices: "client"); with `provider` (the
+    path to the row's provider) the row's own provider must be one of them and see the client,
+    so that a provider never reads another provider's rows of a client they share.
+
+    A provider sees a client through an order sent to it (never a draft) that is in force, not
+    yet started (the provider prepares: a contact person, the plan) or ended, by its last day
+    (valid_to, which ending and superseding set, bestallning.services), no more than the client's
+    municipality's `provider_access_days` ago: the grace for the last visits, the plan's close
+    and the time follow-up. On day valid_to + provider_access_days it still sees the client, the
+    day after nothing. A superseded order's client stays visible through the order that
+    replaced it.
+
+    A semi-join (EXISTS): each row is tested once, however many orders its client has, by a
+    probe of the partial index order_sent_provider_client (bestallning migrations 0005, 0007),
+    which carries valid_to, so the probe reads the index alone; a page or a search of a
+    provider's clients reads only the orders of the clients it looks at, where a join or an IN
+    over all the provider's orders would read and hash every one of them first. The orders are
+    named by their relation, so that the core does not import the bestallning app.
     """
-    orders = Client._meta.get_field("orders").related_model._default_manager
-    return Q(
-        Exists(
-            orders.filter(
-                client_id=OuterRef("pk"), provider_id__in=provider_ids, sent_at__isnull=False
-            )
-        )
+    provider_ids = sorted(set(provider_ids))
+    prefix = "" if client == "pk" else f"{client}__"
+    days = OuterRef(f"{prefix}municipality__provider_access_days")
+    orders = Client._meta.get_field("orders").related_model._default_manager.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=_DaysBefore(Value(timezone.localdate()), days)),
+        client_id=OuterRef(client),
+        provider_id__in=provider_ids,
+        sent_at__isnull=False,
+    )
+    if provider is None:
+        return Q(Exists(orders))
+    return Q(**{f"{provider}__in": provider_ids}) & Q(
+        Exists(orders.filter(provider_id=OuterRef(provider)))
     )
 
 
 def clients_visible_to(user: User) -> QuerySet[Client]:
     """Officers and unit managers see their unit's clients; provider staff the clients their
-    provider has orders for; administrators and fee officers no case data through this path."""
+    provider has an order for that is in force, about to start or ended within the municipality's
+    grace (provider_sees); administrators and fee officers no case data through this path."""
     if not user.is_authenticated:
         return Client.objects.none()
     visible = Q(pk__in=[])
@@ -75,8 +105,9 @@ def clients_visible_to(user: User) -> QuerySet[Client]:
         visible |= Q(ordering_unit_id__in=unit_ids)
     provider_ids = permissions.provider_ids(user)
     if provider_ids:
-        visible |= _provider_clients(provider_ids)
-    return Client.objects.filter(visible).select_related(
+        visible |= provider_sees(provider_ids)
+    # A client whose personal data was removed (gallring) is kept for the statistics only.
+    return Client.objects.filter(visible, removed_on__isnull=True).select_related(
         "ordering_unit", "municipality", "responsible_officer"
     )
 
@@ -135,6 +166,13 @@ def client_search(
         clients = clients.filter(responsible_officer=user)
     if status is not None:
         clients = clients.filter(status.condition)
+    return clients_matching(clients, query)
+
+
+def clients_matching(clients: QuerySet[Client], query: str) -> QuerySet[Client]:
+    """`clients` narrowed by a search text as the client list searches (client_search), best
+    matches first; all of them for an empty text. The log review (ramtid.log_review) searches
+    its own set of clients with it."""
     query = (query or "").strip()
     if not query:
         return clients
@@ -256,6 +294,7 @@ class AccessHistory:
                 "what": entry.what,
                 "shown": entry.shown,
                 "ip": entry.ip_address,
+                "acted_as": entry.acted_as,
             }
             for entry in self.reads[:stop]
         ]
@@ -277,6 +316,7 @@ class AccessHistory:
                     "what": what,
                     "shown": None,
                     "ip": context.get("ip"),
+                    "acted_as": "",
                 }
             )
         writes.sort(key=lambda row: row["at"], reverse=True)

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import datetime
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ramtid import permissions, personal_number
+from ramtid import api_keys, permissions, personal_number
 from ramtid.choices import InterventionCategory, Role
 from ramtid.formatting import genitive
-from ramtid.models import Client, ClientRelative, InterventionType, Municipality, OrderingUnit, User
+from ramtid.models import (
+    ApiToken,
+    Client,
+    ClientRelative,
+    InterventionType,
+    Municipality,
+    OrderingUnit,
+    Provider,
+    User,
+)
 
 CLIENT_FIELDS = (
     "first_name",
@@ -226,6 +239,19 @@ def memberships_granted(*, memberships, deleted, by: User) -> None:
             membership.approved_by = None
         membership.full_clean()
         membership.save()
+    for user in {m.user_id: m.user for m in [*deleted, *memberships]}.values():
+        _deactivate_without_roles(user=user)
+
+
+def _deactivate_without_roles(*, user: User) -> None:
+    """Issue 10: an account left without any role is switched off. It could no longer do
+    anything, and the municipality's administrator, who sees the users with a role in her
+    municipality, could no longer reach it: an active account nobody can see. (The admin's form
+    for a new user asks for a role for the same reason, ramtid.admin.MembershipInline.) A
+    superuser, who needs no role, is left as is."""
+    if user.is_active and not user.is_superuser and not user.memberships.exists():
+        user.is_active = False
+        user.save(update_fields=["is_active"])
 
 
 @transaction.atomic
@@ -253,25 +279,131 @@ def membership_reject(*, membership, by: User) -> None:
     if not permissions.can_approve_membership(by, membership):
         raise ValidationError(_("Du kan inte avslå den här rollen."))
     membership.delete()
+    # A new user whose only role is refused is left with none.
+    _deactivate_without_roles(user=membership.user)
+
+
+def api_token_check(
+    *,
+    user: User,
+    provider: Provider | None,
+    ordering_unit: OrderingUnit | None,
+    expires_at: datetime.datetime | None,
+    by: User,
+) -> None:
+    """Whether `by` may make this key; a ValidationError by field if not (the admin's form asks
+    this before saving, the service again when making it).
+
+    Issue 10: a key is for a dedicated integration account, never a person's (nobody acts with a
+    key made for somebody else), in one provider or ordering unit of a municipality `by`
+    administers, where the account holds a role; it expires within RAMTID_API_TOKEN_MAX_DAYS."""
+    errors: dict[str, str] = {}
+    if not user.is_integration_account:
+        errors["user"] = _("API-nycklar ges bara till integrationskonton, aldrig en person.")
+    elif user.pk == by.pk:
+        errors["user"] = _("Du kan inte göra en API-nyckel åt ditt eget konto.")
+    elif not user.is_active:
+        errors["user"] = _("Kontot är inaktivt.")
+    elif user.is_staff or user.is_superuser:
+        errors["user"] = _(
+            "Ett integrationskonto med tillgång till administrationen får ingen nyckel."
+        )
+    if (provider is None) == (ordering_unit is None):
+        errors["provider"] = _("Välj antingen en utförare eller en beställarenhet, inte båda.")
+    else:
+        organisation = provider or ordering_unit
+        if not permissions.can_manage_api_tokens_of(by, organisation):
+            errors["provider" if provider else "ordering_unit"] = _(
+                "Du administrerar inte kommunen som %(organisation)s hör till."
+            ) % {"organisation": organisation}
+        elif (
+            "user" not in errors
+            and not user.memberships.filter(provider=provider, ordering_unit=ordering_unit).exists()
+        ):
+            errors["user"] = _(
+                "Kontot har ingen roll hos %(organisation)s. Ge det en roll där först: nyckeln "
+                "gäller bara den rollen."
+            ) % {"organisation": organisation}
+    now = timezone.now()
+    longest = datetime.timedelta(days=settings.RAMTID_API_TOKEN_MAX_DAYS)
+    if expires_at is None:
+        errors["expires_at"] = _("Ange hur länge nyckeln gäller.")
+    elif expires_at <= now:
+        errors["expires_at"] = _("Nyckeln måste gälla en tid framåt.")
+    # A day's grace: the form's default, a year from today, is still accepted a little later.
+    elif expires_at > now + longest + datetime.timedelta(days=1):
+        errors["expires_at"] = _("En API-nyckel gäller högst %(days)d dagar.") % {
+            "days": settings.RAMTID_API_TOKEN_MAX_DAYS
+        }
+    if errors:
+        raise ValidationError(errors)
+
+
+def api_token_default_expiry() -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(days=settings.RAMTID_API_TOKEN_MAX_DAYS)
 
 
 @transaction.atomic
-def api_token_create(*, token, by: User):
-    """An API token for an integration account, never a person's account; recorded in the
-    audit trail on the account (the key itself is never copied there)."""
-    import pghistory
-
-    if not token.user.is_integration_account:
-        raise ValidationError(_("API-nycklar ges bara till integrationskonton, aldrig en person."))
+def api_token_create(
+    *,
+    name: str,
+    user: User,
+    provider: Provider | None = None,
+    ordering_unit: OrderingUnit | None = None,
+    can_write: bool = False,
+    expires_at: datetime.datetime | None = None,
+    by: User,
+) -> tuple[ApiToken, str]:
+    """A new API key (issue 10) and the key itself, which is returned here once and never
+    stored: only its SHA-256 and its first characters are. The audit trail records the making
+    (ApiTokenEvent "created", with the administrator in its context)."""
+    if expires_at is None:
+        expires_at = api_token_default_expiry()
+    api_token_check(
+        user=user, provider=provider, ordering_unit=ordering_unit, expires_at=expires_at, by=by
+    )
+    key = api_keys.new_key()
+    token = ApiToken(
+        name=name,
+        user=user,
+        provider=provider,
+        ordering_unit=ordering_unit,
+        can_write=can_write,
+        expires_at=expires_at,
+        created_by=by,
+        prefix=api_keys.key_prefix(key),
+        key_hash=api_keys.key_hash(key),
+    )
+    token.full_clean()
     token.save()
-    pghistory.create_event(token.user, label="api_token_created")
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, by: User) -> ApiToken:
+    """Revoke a key: from the next request on it is refused (401). The token is kept, revoked,
+    for the audit trail (ApiTokenEvent "revoked"); revoking it again changes nothing."""
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    organisation = token.provider or token.ordering_unit
+    if not permissions.can_manage_api_tokens_of(by, organisation):
+        raise ValidationError(_("Du kan inte återkalla den här API-nyckeln."))
+    if token.revoked_at is None:
+        token.revoked_at, token.revoked_by = timezone.now(), by
+        token.save(update_fields=["revoked_at", "revoked_by"])
     return token
 
 
-@transaction.atomic
-def api_token_delete(*, token, by: User) -> None:
-    import pghistory
+# How often a key's last use is written: at most once a minute, not on every request.
+API_TOKEN_USE_INTERVAL = datetime.timedelta(minutes=1)
 
-    user = token.user
-    token.delete()
-    pghistory.create_event(user, label="api_token_deleted")
+
+def api_token_used(*, token: ApiToken) -> None:
+    """Note that the key was used now, when it was last noted more than a minute ago. One
+    conditional UPDATE: of two requests at once, one writes."""
+    now = timezone.now()
+    if token.last_used_at is not None and now - token.last_used_at < API_TOKEN_USE_INTERVAL:
+        return
+    ApiToken.objects.filter(pk=token.pk).filter(
+        Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - API_TOKEN_USE_INTERVAL)
+    ).update(last_used_at=now)
+    token.last_used_at = now

@@ -4,8 +4,10 @@ Nothing exists only in production: `make run` and `make test` set the same varia
 docker-compose.yml sets, with development values.
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 import pghistory
@@ -44,7 +46,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "pgtrigger",
@@ -103,6 +104,7 @@ TEMPLATES = [
 RAMTID_CLIENT_PANELS: list[str] = [
     "bestallning.panels.client_panel",
     "genomforandeplan.panels.client_panel",
+    "uppfoljning.views.complaints.client_panel",
 ]
 # The client list's status filter: a function (user) -> list[ramtid.selectors.ClientStatus].
 RAMTID_CLIENT_STATUS_FILTER = "bestallning.selectors.client_order_statuses"
@@ -125,6 +127,8 @@ RAMTID_WORKLISTS: list[str] = [
     "uppfoljning.worklists.time.TimeToDecide",
     "uppfoljning.worklists.time.OverTime",
     "uppfoljning.worklists.reviews.ReviewsDue",
+    "uppfoljning.worklists.complaints.ComplaintsToAnswer",
+    "uppfoljning.worklists.complaints.ComplaintsToFollowUp",
 ]
 # Pages later apps add to the main menu: callables of the user returning ramtid.permissions.NavItem.
 RAMTID_NAVIGATION: list[str] = [
@@ -132,6 +136,8 @@ RAMTID_NAVIGATION: list[str] = [
     "uppfoljning.views.time.navigation",
     "uppfoljning.views.reviews.navigation",
     "uppfoljning.views.notices.navigation",
+    "uppfoljning.views.complaints.navigation",
+    "genomforandeplan.views_reports.navigation",
 ]
 # Sections later apps add to the order page (the plan's deadline status, genomforandeplan).
 RAMTID_ORDER_PANELS: list[str] = ["genomforandeplan.panels.order_panel"]
@@ -267,6 +273,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "uppfoljning.tasks.plan_check_task",
         "schedule": crontab(hour=6, minute=0),
     },
+    # Retention (gallring, uppfoljning.retention): at night on the 1st, when nobody works and
+    # before the morning's checks; removes what last month's report announced, reports the next.
+    "monthly-retention": {
+        "task": "uppfoljning.tasks.retention_task",
+        "schedule": crontab(hour=3, minute=15, day_of_month=1),
+    },
 }
 
 CACHES = {
@@ -327,6 +339,105 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Single sign-on through OpenID Connect against the municipality's identity provider
+# (ramtid/oidc.py, README "Säkerhet och dataskydd"): off unless RAMTID_OIDC_ISSUER is set. The
+# provider's endpoints are read from its discovery document on the first sign-in through it, not
+# here. Sign-on creates no users and grants no roles: the provider's user is matched to an
+# existing active account (RAMTID_OIDC_CLAIM against RAMTID_OIDC_USER_FIELD). Passwords keep
+# working alongside. A function, so that a test can switch it on as these lines do.
+
+
+def single_sign_on(
+    *,
+    issuer: str,
+    client_id: str,
+    client_secret: str,
+    claim: str,
+    user_field: str,
+    scopes: str,
+    sign_algo: str,
+    end_provider_session: bool,
+    authentication_backends: list[str],
+    content_security_policy: dict,
+) -> dict:
+    """The settings single sign-on adds; only RAMTID_OIDC_ISSUER (empty) when it is off."""
+    if not issuer:
+        return {"RAMTID_OIDC_ISSUER": ""}
+    address = urlsplit(issuer)
+    try:
+        loopback = ipaddress.ip_address(address.hostname or "").is_loopback
+    except ValueError:
+        loopback = address.hostname == "localhost"
+    # Plain HTTP only to a provider on this machine (the tests' fake provider).
+    secure = address.scheme == "https" or (address.scheme == "http" and loopback)
+    if not address.hostname or not secure:
+        raise ImproperlyConfigured(
+            "RAMTID_OIDC_ISSUER måste vara en https-adress, t.ex. https://login.kommun.se/realms/x."
+        )
+    if not client_id or not client_secret:
+        raise ImproperlyConfigured(
+            "RAMTID_OIDC_CLIENT_ID och RAMTID_OIDC_CLIENT_SECRET måste vara satta när "
+            "RAMTID_OIDC_ISSUER är det."
+        )
+    if user_field not in ("username", "email"):
+        raise ImproperlyConfigured("RAMTID_OIDC_USER_FIELD måste vara username eller email.")
+    if not claim:
+        raise ImproperlyConfigured("RAMTID_OIDC_CLAIM får inte vara tom.")
+    if "openid" not in scopes.split():
+        raise ImproperlyConfigured("RAMTID_OIDC_SCOPES måste innehålla openid.")
+    # Signed with the provider's published keys; not with the client secret (HS256).
+    algorithms = ("RS256", "RS384", "RS512", "ES256", "ES384", "ES512")
+    if sign_algo not in algorithms:
+        raise ImproperlyConfigured(
+            f"RAMTID_OIDC_SIGN_ALGO måste vara en av {', '.join(algorithms)}."
+        )
+    directives = content_security_policy["DIRECTIVES"]
+    return {
+        "RAMTID_OIDC_ISSUER": issuer,
+        "RAMTID_OIDC_CLAIM": claim,
+        "RAMTID_OIDC_USER_FIELD": user_field,
+        "RAMTID_OIDC_END_PROVIDER_SESSION": end_provider_session,
+        # mozilla-django-oidc's own settings.
+        "OIDC_RP_CLIENT_ID": client_id,
+        "OIDC_RP_CLIENT_SECRET": client_secret,
+        "OIDC_RP_SIGN_ALGO": sign_algo,
+        "OIDC_RP_SCOPES": scopes,
+        "OIDC_USE_PKCE": True,
+        "OIDC_CREATE_USER": False,
+        # The id token is the hint the provider's sign-out asks for.
+        "OIDC_STORE_ID_TOKEN": end_provider_session,
+        # Seconds to wait for the provider: a hanging provider must not hold a worker.
+        "OIDC_TIMEOUT": 10,
+        # After the lockout's backend and the password's: the lockout still goes first.
+        "AUTHENTICATION_BACKENDS": [*authentication_backends, "ramtid.oidc.OIDCBackend"],
+        # Signing out posts a form that is redirected to the provider's end-session endpoint:
+        # the browser checks that redirect against form-action.
+        "CONTENT_SECURITY_POLICY": {
+            **content_security_policy,
+            "DIRECTIVES": {
+                **directives,
+                "form-action": [*directives["form-action"], f"{address.scheme}://{address.netloc}"],
+            },
+        },
+    }
+
+
+# Module-level names are the settings: what single_sign_on returns becomes them.
+globals().update(
+    single_sign_on(
+        issuer=env.str("RAMTID_OIDC_ISSUER", default=""),
+        client_id=env.str("RAMTID_OIDC_CLIENT_ID", default=""),
+        client_secret=env.str("RAMTID_OIDC_CLIENT_SECRET", default=""),
+        claim=env.str("RAMTID_OIDC_CLAIM", default="preferred_username"),
+        user_field=env.str("RAMTID_OIDC_USER_FIELD", default="username"),
+        scopes=env.str("RAMTID_OIDC_SCOPES", default="openid profile email"),
+        sign_algo=env.str("RAMTID_OIDC_SIGN_ALGO", default="RS256"),
+        end_provider_session=env.bool("RAMTID_OIDC_END_PROVIDER_SESSION", default=True),
+        authentication_backends=AUTHENTICATION_BACKENDS,
+        content_security_policy=CONTENT_SECURITY_POLICY,
+    )
+)
+
 EMAIL_BACKEND = env.str(
     "DJANGO_EMAIL_BACKEND",
     default="django.core.mail.backends.console.EmailBackend"
@@ -343,13 +454,29 @@ DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="ramtid@localh
 # https://ramtid.kommun.se. Empty: https:// and the first of DJANGO_ALLOWED_HOSTS.
 RAMTID_SITE_URL = env.str("RAMTID_SITE_URL", default="")
 
+# Retention (gallring, uppfoljning.retention): what the monthly job removes it announced in a
+# report at least this many days earlier.
+RAMTID_RETENTION_NOTICE_DAYS = env.int("RAMTID_RETENTION_NOTICE_DAYS", default=28)
+
+# API keys (issue 10, ramtid/api/authentication.py): each key may send RAMTID_API_RATE requests
+# ("120/min": 120 a minute, counted per key in the cache; empty: no limit) and is valid for at
+# most RAMTID_API_TOKEN_MAX_DAYS days (a new key's default).
+RAMTID_API_RATE = env.str("RAMTID_API_RATE", default="120/min")
+RAMTID_API_TOKEN_MAX_DAYS = env.int("RAMTID_API_TOKEN_MAX_DAYS", default=365)
+
 REST_FRAMEWORK = {
+    # The key first: a refused key is then a 401 (the first class names the scheme).
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "ramtid.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "ramtid.api.permissions.ApiTokenScope",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["ramtid.api.throttling.ApiTokenThrottle"],
+    # drf-spectacular's, with what it misses of read-only model fields (ramtid/api/schema.py).
+    "DEFAULT_SCHEMA_CLASS": "ramtid.api.schema.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "ramtid.api.pagination.Pagination",
     # JSON without NUL characters or absurd nesting (ramtid/api/parsers.py), forms as DRF reads.
     "DEFAULT_PARSER_CLASSES": [
@@ -381,6 +508,7 @@ SPECTACULAR_SETTINGS = {
         "FunctionLevelEnum": "bestallning.choices.FunctionLevel",
         "InterventionCategoryEnum": "ramtid.choices.InterventionCategory",
         "ExplanationCategoryEnum": "uppfoljning.choices.ExplanationCategory",
+        "ComplaintCategoryEnum": "uppfoljning.choices.ComplaintCategory",
     },
 }
 

@@ -248,6 +248,13 @@ def relative_add(request, pk):
         services.relative_add(client=client, by=request.user, **form.cleaned_data)
         messages.success(request, _("Närstående eller företrädare har lagts till."))
         return redirect("client_detail", pk=client.pk)
+    log_access(
+        user=request.user,
+        clients=[client],
+        action=AccessAction.VIEW,
+        what="Ny närstående eller företrädare",
+        request=request,
+    )
     return render(request, "ramtid/relative_form.html", {"form": form, "client": client})
 
 

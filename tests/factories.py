@@ -5,11 +5,13 @@ import itertools
 import random
 
 import factory
+from rest_framework.test import APIClient
 
-from ramtid import personal_number
+from ramtid import personal_number, services
 from ramtid.choices import Gender, ProviderKind, Role
 from ramtid.demo import make_personal_number
 from ramtid.models import (
+    ApiToken,
     Client,
     ClientRelative,
     Membership,
@@ -77,6 +79,44 @@ def member(user: User, role: Role, *, unit=None, provider=None, municipality=Non
         user=user, role=role, municipality=municipality, ordering_unit=unit, provider=provider
     )
     return user
+
+
+def integration_account(*, provider=None, unit=None, role: Role | None = None, **fields) -> User:
+    """A system's account (never a person's) with one role: in a provider the coordinator's, in
+    an ordering unit the case officer's, unless `role` says otherwise."""
+    if role is None:
+        role = Role.PROVIDER_COORDINATOR if provider is not None else Role.CASE_OFFICER
+    user = UserFactory(is_integration_account=True, first_name="System", **fields)
+    return member(user, role, unit=unit, provider=provider)
+
+
+def api_token(
+    *,
+    provider=None,
+    unit=None,
+    user: User | None = None,
+    can_write: bool = False,
+    by: User | None = None,
+    **fields,
+) -> tuple[ApiToken, str]:
+    """An API key made as the administrator makes it (ramtid.services.api_token_create) and the
+    key itself, which nothing else knows. Without `user`, a new integration account with a role
+    in the provider or unit (integration_account). Use the key with token_api(key)."""
+    if user is None:
+        user = integration_account(provider=provider, unit=unit)
+    if by is None:
+        by = UserFactory(is_superuser=True)
+    fields.setdefault("name", "Testsystem")
+    return services.api_token_create(
+        user=user, provider=provider, ordering_unit=unit, can_write=can_write, by=by, **fields
+    )
+
+
+def token_api(key: str) -> APIClient:
+    """An API client that sends this key with every request, as a system does."""
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    return api
 
 
 class ClientFactory(factory.django.DjangoModelFactory):

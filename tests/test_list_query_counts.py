@@ -17,7 +17,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from bestallning import services as order_services
@@ -31,6 +30,7 @@ from tests.factories import (
     OrderingUnitFactory,
     ProviderFactory,
     UserFactory,
+    api_token,
     member,
 )
 from tests.genomforandeplan.conftest import complete
@@ -175,8 +175,12 @@ NUMBERS = itertools.count()
 
 def _users(municipality, unit, count):
     for _ in range(count):
-        user = member(UserFactory(), Role.CASE_OFFICER, unit=unit)
-        Token.objects.create(user=user)
+        member(UserFactory(), Role.CASE_OFFICER, unit=unit)
+
+
+def _api_tokens(municipality, unit, count):
+    for _ in range(count):
+        api_token(unit=unit)
 
 
 ADMIN_LISTS = {
@@ -190,7 +194,7 @@ ADMIN_LISTS = {
         for _ in range(n)
     ),
     "ramtid_user": _users,
-    "authtoken_tokenproxy": _users,
+    "ramtid_apitoken": _api_tokens,
 }
 
 

@@ -78,3 +78,50 @@ class ReviewOutcome(models.TextChoices):
     UNCHANGED = "unchanged", _("Oförändrat")
     NEW_ORDER = "new_order", _("Ny beställning")
     DECISION_RECONSIDERED = "decision_reconsidered", _("Beslutet omprövas")
+
+
+class RetentionRunKind(models.TextChoices):
+    """A retention run (gallring, uppfoljning.retention): the report made a month ahead, or the
+    removal that carries it out."""
+
+    REPORT = "report", _("Förhandsrapport")
+    REMOVAL = "removal", _("Gallring")
+
+
+class ComplaintAbout(models.TextChoices):
+    """Whose work a complaint (synpunkt eller klagomål, 002) concerns: that organisation
+    answers it."""
+
+    PROVIDER = "provider", _("Utförarens insatser")
+    ORDERING_UNIT = "ordering_unit", _("Beställarenhetens handläggning")
+
+
+class ComplainantKind(models.TextChoices):
+    """Who raised the complaint."""
+
+    CLIENT = "client", _("Brukaren")
+    RELATIVE = "relative", _("Anhörig eller närstående")
+    REPRESENTATIVE = "representative", _("God man, förvaltare eller ombud")
+    STAFF = "staff", _("Personal")
+    OTHER = "other", _("Annan")
+
+
+class ComplaintCategory(models.TextChoices):
+    """What the complaint is about, in the groups municipal complaint registers count."""
+
+    TREATMENT = "treatment", _("Bemötande")
+    QUALITY = "quality", _("Insatsernas kvalitet och utförande")
+    TIMES = "times", _("Tider, sena eller uteblivna besök")
+    CONTINUITY = "continuity", _("Personalkontinuitet")
+    INFORMATION = "information", _("Information och delaktighet")
+    CASE_HANDLING = "case_handling", _("Handläggning och beslut")
+    FEES = "fees", _("Avgifter")
+    OTHER = "other", _("Annat")
+
+
+class AnswerMethod(models.TextChoices):
+    """How the answer reached the person who complained."""
+
+    WRITTEN = "written", _("Skriftligt (brev eller e-post)")
+    PHONE = "phone", _("Per telefon")
+    MEETING = "meeting", _("Vid möte eller hembesök")

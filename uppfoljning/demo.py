@@ -25,11 +25,22 @@ last (settings.RAMTID_DEMO_LOADERS):
   late and have since been made are closed; Olof Ekman's (no contact person) and Folke Holm's
   (no plan) stay open.
 
+- Complaints (synpunkter och klagomål, 002; uppfoljning.complaints), one of each kind a
+  worklist shows:
+
+    Gösta Karlsson      his daughter on the morning visits' times, at Lindgården: answered by
+                        its coordinator in nine days (on time), closed by his officer
+    Elsa Andersson      herself on the staff's manner, at Lindgården: received 20 days ago and
+                        not answered, late (the coordinator's to answer, the officer's to chase)
+    Åke Lindberg        his wife on the decision, to the unit: received 3 days ago, open (the
+                        officers' to answer)
+
 Idempotent: nothing is imported or checked again once the demo's imports exist (their file names
-are the natural key). Written through the services (the import, the check, the explanation and
-the decision), attributed to the task "load_demo"; an explanation given before a deadline that
-has since passed is recorded as given then, as the plans' demo records the day the client
-approved.
+are the natural key), and a complaint is registered only when its client has none with its text.
+Written through the services (the import, the check, the explanation and the decision, the
+complaints), attributed to the task "load_demo"; an explanation given before a deadline that has
+since passed is recorded as given then, as the plans' demo records the day the client approved,
+and a complaint's registration, answer and closing are stamped with their days.
 """
 
 from __future__ import annotations
@@ -38,6 +49,7 @@ import csv
 import datetime
 import io
 import random
+from dataclasses import dataclass
 
 import pghistory
 from django.db import connection, transaction
@@ -47,11 +59,20 @@ from bestallning import demo as order_demo
 from bestallning.models import Order
 from bestallning.states import ISSUED_STATUSES
 from ramtid import demo as core_demo
-from ramtid.models import Municipality, User
-from uppfoljning import imports, monthly, plan_check
-from uppfoljning.choices import ExplanationCategory, ExplanationDecision, ImportStatus
+from ramtid.models import Client, Municipality, Provider, User
+from uppfoljning import complaints, imports, monthly, plan_check
+from uppfoljning.choices import (
+    AnswerMethod,
+    ComplainantKind,
+    ComplaintAbout,
+    ComplaintCategory,
+    ExplanationCategory,
+    ExplanationDecision,
+    ImportStatus,
+)
 from uppfoljning.loaddata import HEADER
 from uppfoljning.models import (
+    Complaint,
     IndividualReview,
     MonthlyTimeResult,
     Notice,
@@ -60,7 +81,14 @@ from uppfoljning.models import (
 )
 from uppfoljning.partitions import next_month
 
-COUNTED_MODELS = (VisitImport, PerformedVisit, MonthlyTimeResult, IndividualReview, Notice)
+COUNTED_MODELS = (
+    VisitImport,
+    PerformedVisit,
+    MonthlyTimeResult,
+    IndividualReview,
+    Notice,
+    Complaint,
+)
 FILE_PREFIX = "demo-besok-"
 MONTHS = 4  # the last three full months, and the one before for orders that began then
 
@@ -105,6 +133,7 @@ def load() -> core_demo.DemoResult:
         if not VisitImport.objects.filter(file_name__startswith=FILE_PREFIX).exists():
             _follow_up(timezone.localdate())
         plan_check.run_plan_check()
+        _complaints(timezone.localdate())
         after = _counts()
     return core_demo.DemoResult(
         created={name: after[name] - before[name] for name in after}, logins=[]
@@ -266,3 +295,101 @@ def _give(result: MonthlyTimeResult, by: User, category: str, text: str, today):
     )
     result.refresh_from_db()
     return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Complaints
+
+
+@dataclass(frozen=True)
+class DemoComplaint:
+    client: str
+    registered_by: str
+    provider: str | None  # None: about the unit's handling
+    received_days_ago: int
+    raised_by: str
+    raised_by_name: str
+    category: str
+    description: str
+    # (answered days after received, by, how, text), and (closed days after received, by, note)
+    answer: tuple[int, str, str, str] | None = None
+    closed: tuple[int, str, str] | None = None
+    registration_number: str = ""
+
+
+COMPLAINTS = (
+    DemoComplaint(
+        "Gösta Karlsson", "handlaggare2", core_demo.LINDGARDEN, 30, ComplainantKind.RELATIVE,
+        "Eva Karlsson, dotter", ComplaintCategory.TIMES,
+        "Morgonbesöken kommer ibland först efter klockan tio, och pappa hinner bli orolig och "
+        "försöker klä på sig själv.",
+        answer=(9, "samordnare", AnswerMethod.PHONE,
+                "Vi har ringt Eva och gått igenom morgonbesöken. Gösta får besöket mellan "
+                "klockan åtta och nio och samma två medarbetare på morgnarna."),
+        closed=(12, "handlaggare2", "Följs upp på nästa avstämningsmöte med Lindgården."),
+        registration_number="SN 2026/0412",
+    ),
+    DemoComplaint(
+        "Elsa Andersson", "handlaggare", core_demo.LINDGARDEN, 20, ComplainantKind.CLIENT, "",
+        ComplaintCategory.TREATMENT,
+        "Elsa ringde och berättade att personalen har bråttom och inte lyssnar när hon säger vad "
+        "hon vill ha hjälp med på morgonen.",
+    ),
+    DemoComplaint(
+        "Åke Lindberg", "handlaggare", None, 3, ComplainantKind.RELATIVE,
+        "Kerstin Lindberg, hustru", ComplaintCategory.CASE_HANDLING,
+        "Kerstin undrar varför Åke beviljades duschhjälp en gång i veckan när de ansökte om två, "
+        "och vill ha beslutet förklarat.",
+    ),
+)  # fmt: skip
+
+
+def _complaints(today: datetime.date) -> None:
+    """The demo's complaints, through the services, with the days they were registered,
+    answered and closed recorded as they happened (the services stamp today)."""
+    users = {user.username: user for user in User.objects.filter(
+        username__in=[spec.username for spec in core_demo.USERS])}  # fmt: skip
+    for spec in COMPLAINTS:
+        first, last = spec.client.split(" ", 1)
+        client = Client.objects.filter(
+            first_name=first, last_name=last, municipality__code=core_demo.JARFALLA
+        ).first()
+        if client is None or client.complaints.filter(description=spec.description).exists():
+            continue
+        provider = None
+        if spec.provider is not None:
+            provider = Provider.objects.get(name=spec.provider)
+        received = today - datetime.timedelta(days=spec.received_days_ago)
+        complaint = complaints.register_complaint(
+            client=client,
+            by=users[spec.registered_by],
+            about=ComplaintAbout.PROVIDER if provider else ComplaintAbout.ORDERING_UNIT,
+            provider=provider,
+            received_on=received,
+            raised_by=spec.raised_by,
+            raised_by_name=spec.raised_by_name,
+            category=spec.category,
+            description=spec.description,
+            registration_number=spec.registration_number,
+        )
+        stamps = {"registered_at": _at(received, 10)}
+        if spec.answer is not None:
+            after, by, method, text = spec.answer
+            answered = received + datetime.timedelta(days=after)
+            complaint = complaints.answer_complaint(
+                complaint=complaint,
+                by=users[by],
+                answer_text=text,
+                answer_method=method,
+                answered_on=answered,
+            )
+            stamps["answered_at"] = _at(answered, 15)
+        if spec.closed is not None:
+            after, by, note = spec.closed
+            complaints.close_complaint(complaint=complaint, by=users[by], closing_note=note)
+            stamps["closed_at"] = _at(received + datetime.timedelta(days=after), 11)
+        Complaint.objects.filter(pk=complaint.pk).update(**stamps)
+
+
+def _at(day: datetime.date, hour: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))

@@ -11,19 +11,33 @@ INSERT … ON CONFLICT per municipality and month.
 from __future__ import annotations
 
 import pghistory
+import pgtrigger
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from bestallning.models import Order
 from genomforandeplan.models import ImplementationPlan
-from ramtid.models import Client, InterventionType, OrderingUnit, Provider, User
+from ramtid.models import (
+    Client,
+    InterventionType,
+    Municipality,
+    OrderingUnit,
+    Provider,
+    User,
+)
 from uppfoljning.choices import (
+    AnswerMethod,
+    ComplainantKind,
+    ComplaintAbout,
+    ComplaintCategory,
     ExplanationCategory,
     ExplanationDecision,
     ImportChannel,
     ImportStatus,
     NoticeKind,
+    RetentionRunKind,
     ReviewOutcome,
     ReviewReason,
     TimeStatus,
@@ -410,3 +424,196 @@ class IndividualReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} ({self.due_on})"
+
+
+class RetentionRun(models.Model):
+    """One retention run of a municipality (gallring, issue 10; uppfoljning.retention): a
+    report of the clients whose retention period has passed, made a month before they are
+    removed, or the removal that carried a report out. It names clients by id only and counts
+    the rows per kind, never a name or a personal number.
+
+    Part of the audit trail, so append-only: the database refuses UPDATE and DELETE, and the
+    application's role may only INSERT and SELECT (ramtid.database_roles). A removal row is
+    written by the owner's function `uppfoljning_retention_remove` itself, in the same
+    transaction as the removal (uppfoljning migration 0004), so no removal goes unrecorded.
+    """
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("kommun")
+    )
+    kind = models.CharField(_("typ"), max_length=10, choices=RetentionRunKind.choices)
+    # The day the rule was applied for: a report's is the day of the removal it announces.
+    on_date = models.DateField(_("gäller per"))
+    retention_years = models.PositiveSmallIntegerField(_("gallringsfrist, år"))
+    cutoff = models.DateField(_("senaste anteckning senast"))
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    started_by = models.CharField(_("startad av"), max_length=100, blank=True)
+    client_ids = ArrayField(
+        models.BigIntegerField(), default=list, blank=True, verbose_name=_("brukare (id)")
+    )
+    # {"ramtid.Client": 3, "bestallning.OrderEvent": 12, …}: rows per kind (model label).
+    counts = models.JSONField(_("rader per slag"), default=dict, blank=True)
+    # Clients past the period but kept: {"research_sample": 2, "no_longer_due": 1}.
+    kept = models.JSONField(_("sparade"), default=dict, blank=True)
+    report = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="removals",
+        verbose_name=_("förhandsrapport"),
+    )
+
+    class Meta:
+        verbose_name = _("gallringskörning")
+        verbose_name_plural = _("gallringskörningar")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["municipality", "kind", "-created_at"], name="retention_run_latest"
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="report", report__isnull=True)
+                | Q(kind="removal", report__isnull=False),
+                name="retention_run_removal_has_report",
+            )
+        ]
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.on_date} ({len(self.client_ids)} brukare)"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), model_name="ComplaintEvent")
+class Complaint(models.Model):
+    """A complaint (synpunkt eller klagomål) about a client's care, 002 "Synpunkter och
+    klagomål": whoever raised it gets an answer within the municipality's
+    `complaint_answer_days` (14) of the day it was received.
+
+    The organisation it concerns answers it: the provider's coordinator a complaint about the
+    provider's work, an officer of the client's unit one about the unit's handling. The officer
+    then closes a provider's complaint once she has read the answer (the follow-up; 002: the
+    case's registration number goes into the client's file), while the unit's own complaint is
+    closed by its answer. Open until answered, answered until closed; never deleted.
+
+    `ordering_unit` is the client's unit when the complaint came in (the statistics count it
+    there); who sees and acts on it follows the client's unit now (uppfoljning.complaints).
+    `answer_due` is fixed when the complaint is registered, so a later change of the
+    municipality's rule does not move deadlines already given.
+    """
+
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("brukare")
+    )
+    ordering_unit = models.ForeignKey(
+        OrderingUnit,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+        verbose_name=_("beställarenhet"),
+    )
+    about = models.CharField(_("gäller"), max_length=20, choices=ComplaintAbout.choices)
+    provider = models.ForeignKey(
+        Provider,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        verbose_name=_("utförare"),
+    )
+    received_on = models.DateField(_("mottaget"))
+    answer_due = models.DateField(_("besvaras senast"))
+    raised_by = models.CharField(_("lämnat av"), max_length=20, choices=ComplainantKind.choices)
+    raised_by_name = models.CharField(_("namn på den som lämnat det"), max_length=200, blank=True)
+    category = models.CharField(_("kategori"), max_length=20, choices=ComplaintCategory.choices)
+    description = models.TextField(_("klagomålet"))
+    # The municipality's registration number (diarienummer), when the case is registered there.
+    registration_number = models.CharField(_("diarienummer"), max_length=50, blank=True)
+    registered_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("registrerat av")
+    )
+    registered_at = models.DateTimeField(_("registrerat"), auto_now_add=True)
+    answer_text = models.TextField(_("svar"), blank=True)
+    answer_method = models.CharField(
+        _("svaret lämnades"), max_length=20, choices=AnswerMethod.choices, blank=True
+    )
+    # The day the answer was given (the deadline is measured on it); recorded at `answered_at`.
+    answered_on = models.DateField(_("besvarat"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("svaret registrerat"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("besvarat av"),
+    )
+    closing_note = models.TextField(_("uppföljning och åtgärder"), blank=True)
+    closed_at = models.DateTimeField(_("avslutat"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("avslutat av"),
+    )
+
+    class Meta:
+        verbose_name = _("klagomål")
+        verbose_name_plural = _("klagomål")
+        ordering = ["-received_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(about="provider", provider__isnull=False)
+                | Q(about="ordering_unit", provider__isnull=True),
+                name="complaint_provider_when_about_provider",
+            ),
+            models.CheckConstraint(
+                condition=Q(answer_due__gte=models.F("received_on")),
+                name="complaint_due_after_received",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    answered_on__isnull=True,
+                    answered_at__isnull=True,
+                    answered_by__isnull=True,
+                    answer_text="",
+                    answer_method="",
+                )
+                | (
+                    Q(
+                        answered_on__isnull=False,
+                        answered_at__isnull=False,
+                        answered_by__isnull=False,
+                        answered_on__gte=models.F("received_on"),
+                    )
+                    & ~Q(answer_text="")
+                    & ~Q(answer_method="")
+                ),
+                name="complaint_answer_whole",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True, closed_by__isnull=True)
+                | Q(closed_at__isnull=False, closed_by__isnull=False, answered_at__isnull=False),
+                name="complaint_closed_after_answer",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["client", "-received_on"], name="complaint_client"),
+            # The statistics: per unit or provider and period.
+            models.Index(fields=["ordering_unit", "received_on"], name="complaint_unit_received"),
+            models.Index(fields=["provider", "received_on"], name="complaint_provider_received"),
+            # The worklists: what is not closed, by deadline.
+            models.Index(
+                fields=["answer_due"],
+                condition=Q(closed_at__isnull=True),
+                name="complaint_not_closed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Klagomål {self.received_on} ({self.get_category_display().lower()})"

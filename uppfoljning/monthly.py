@@ -47,6 +47,7 @@ from bestallning.ordered_time import exact_prorated, round_half_up
 from bestallning.states import ISSUED_STATUSES
 from ramtid import permissions as core_permissions
 from ramtid.models import Client, Municipality, User
+from ramtid.selectors import provider_sees
 from uppfoljning.choices import (
     ExplanationCategory,
     ExplanationDecision,
@@ -437,7 +438,8 @@ def results_visible_to(user: User) -> QuerySet[MonthlyTimeResult]:
         visible |= Q(ordering_unit_id__in=unit_ids)
     provider_ids = core_permissions.provider_ids(user)
     if provider_ids:
-        visible |= Q(provider_id__in=provider_ids)
+        # While the provider sees the client (issue 10: the order's grace, ramtid.selectors).
+        visible |= provider_sees(provider_ids, client="client", provider="provider")
     return MonthlyTimeResult.objects.filter(visible).select_related(
         "client", "provider", "ordering_unit", "order", "explained_by", "decided_by"
     )

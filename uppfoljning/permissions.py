@@ -86,3 +86,70 @@ def continuity_provider_ids(user: User) -> set[int]:
 
 def can_follow_continuity(user: User) -> bool:
     return bool(continuity_unit_ids(user) or continuity_provider_ids(user))
+
+
+# ---------------------------------------------------------------------------------------------
+# Complaints (issue 11: uppfoljning.complaints)
+
+
+def complaint_unit_ids(user: User) -> set[int]:
+    """The units whose clients' complaints the user reads: the officers' and the unit
+    managers' (the manager for the dashboard; the officers act)."""
+    return ordering_unit_ids(user, {Role.CASE_OFFICER, Role.UNIT_MANAGER})
+
+
+def complaint_officer_unit_ids(user: User) -> set[int]:
+    """The units for whose clients the user registers complaints, answers those about the
+    unit's handling and closes those about a provider: the case officers'."""
+    return ordering_unit_ids(user, {Role.CASE_OFFICER})
+
+
+def complaint_coordinated_provider_ids(user: User) -> set[int]:
+    """The providers whose complaints the user reads, registers and answers in full: the
+    coordinator's (the provider's own answer to a complaint about its work)."""
+    return _provider_ids(user, {Role.PROVIDER_COORDINATOR})
+
+
+def complaint_contact_provider_ids(user: User) -> set[int]:
+    """The providers where the user is a contact person only: she registers and reads the
+    complaints about her own clients (those she is contact person or deputy for), and leaves
+    the answer to the coordinator."""
+    return _provider_ids(user, {Role.CONTACT_PERSON}) - complaint_coordinated_provider_ids(user)
+
+
+def sees_complaints(user: User) -> bool:
+    """Whether the user has the complaint pages at all. Fee officers, administrators and the
+    log reviewers have none: complaints are case data."""
+    return bool(complaint_unit_ids(user) or _provider_ids(user))
+
+
+def answers_complaint(user: User, complaint) -> bool:
+    """The organisation the complaint concerns answers it: the provider's coordinator, or an
+    officer of the client's unit for the unit's own handling."""
+    if complaint.provider_id is not None:
+        return complaint.provider_id in complaint_coordinated_provider_ids(user)
+    return complaint.client.ordering_unit_id in complaint_officer_unit_ids(user)
+
+
+def can_answer_complaint(user: User, complaint) -> bool:
+    """Whether the user may answer the complaint now: it is open and hers to answer."""
+    return complaint.answered_at is None and answers_complaint(user, complaint)
+
+
+def closes_complaint(user: User, complaint) -> bool:
+    """An officer of the client's unit closes a provider's complaint once it is answered (the
+    follow-up of 002: the registration number goes into the client's file). The unit's own
+    complaints are closed by their answer."""
+    return (
+        complaint.provider_id is not None
+        and complaint.client.ordering_unit_id in complaint_officer_unit_ids(user)
+    )
+
+
+def can_close_complaint(user: User, complaint) -> bool:
+    """Whether the user may close the complaint now: answered, not closed, hers to close."""
+    return (
+        complaint.answered_at is not None
+        and complaint.closed_at is None
+        and closes_complaint(user, complaint)
+    )

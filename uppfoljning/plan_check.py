@@ -49,6 +49,7 @@ from genomforandeplan.models import ContactAssignment, ImplementationPlan
 from ramtid import permissions
 from ramtid.choices import Role
 from ramtid.models import Client, Membership, User
+from ramtid.selectors import provider_sees
 from uppfoljning.choices import NoticeKind
 from uppfoljning.models import Notice
 
@@ -405,13 +406,15 @@ def notices_visible_to(user: User) -> QuerySet[Notice]:
     visible = Q(pk__in=[])
     coordinated = permissions.provider_ids(user, {Role.PROVIDER_COORDINATOR})
     if coordinated:
-        visible |= Q(provider_id__in=coordinated)
+        visible |= provider_sees(coordinated, client="client", provider="provider")
     contact_of = permissions.provider_ids(user, {Role.CONTACT_PERSON}) - coordinated
     if contact_of:
         assigned = ContactAssignment.objects.filter(order=OuterRef("order_id")).filter(
             Q(contact_person=user) | Q(deputy=user)
         )
-        visible |= Q(Exists(assigned), provider_id__in=contact_of)
+        visible |= Q(Exists(assigned)) & provider_sees(
+            contact_of, client="client", provider="provider"
+        )
     units = permissions.ordering_unit_ids(user, {Role.CASE_OFFICER})
     if units:
         visible |= Q(ordering_unit_id__in=units)

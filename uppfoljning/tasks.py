@@ -56,3 +56,12 @@ def notice_mail_task(notice_id: int) -> None:
     from uppfoljning.plan_check import mail_notice
 
     mail_notice(notice_id=notice_id)
+
+
+@shared_task(**RETRY, max_retries=5)
+def retention_task() -> None:
+    """Beat, on the 1st of every month: carry out last month's retention report and make the
+    next one (uppfoljning.retention)."""
+    from uppfoljning.retention import run_scheduled
+
+    run_scheduled()

@@ -1,3 +1,9 @@
-from uppfoljning.views import imports, notices, reviews, time
+from uppfoljning.views import complaints, imports, notices, reviews, time
 
-urlpatterns = imports.urlpatterns + time.urlpatterns + notices.urlpatterns + reviews.urlpatterns
+urlpatterns = (
+    imports.urlpatterns
+    + time.urlpatterns
+    + notices.urlpatterns
+    + reviews.urlpatterns
+    + complaints.urlpatterns
+)

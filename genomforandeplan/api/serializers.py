@@ -353,7 +353,7 @@ class PlanSerializer(PageFactsMixin, serializers.ModelSerializer):
         }
 
     def _reads_versions_only(self, plan: ImplementationPlan) -> bool:
-        return not permissions.can_write_plan(self.context["request"].user, plan.provider_id)
+        return not permissions.can_write_plan(self.context["request"].user, plan)
 
     def get_content_version(self, plan: ImplementationPlan) -> int | None:
         if not self._reads_versions_only(plan):
@@ -570,20 +570,36 @@ class PlanCompleteSerializer(serializers.Serializer):
     )
 
 
+STAFF_MISSING = "Det finns ingen aktiv användare hos utföraren med id {pk_value}."
+
+
 class ContactAssignSerializer(serializers.Serializer):
+    """The users are looked up among the staff of the order's provider (context["provider"]):
+    another organisation's user is answered as one that does not exist, not with the message
+    that would tell the user exists (found by tests/ramtid/test_api_fuzz.py)."""
+
     contact_person = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(is_active=True),
+        queryset=User.objects.none(),
         help_text="Användar-id för en kontaktman eller samordnare hos utföraren.",
-        error_messages={"does_not_exist": "Det finns ingen aktiv användare med id {pk_value}."},
+        error_messages={"does_not_exist": STAFF_MISSING},
     )
     deputy = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(is_active=True),
+        queryset=User.objects.none(),
         allow_null=True,
         required=False,
         default=None,
         help_text="Ersättaren, som tar över när kontaktmannen är ledig.",
-        error_messages={"does_not_exist": "Det finns ingen aktiv användare med id {pk_value}."},
+        error_messages={"does_not_exist": STAFF_MISSING},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No provider (the schema's instance): nobody.
+        staff = User.objects.filter(
+            is_active=True, memberships__provider=self.context.get("provider")
+        ).distinct()
+        self.fields["contact_person"].queryset = staff
+        self.fields["deputy"].queryset = staff
 
 
 class PlanReviewSerializer(serializers.Serializer):

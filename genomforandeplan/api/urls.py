@@ -1,6 +1,8 @@
 # A SimpleRouter, like bestallning's: the core's DefaultRouter already serves the API root.
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from genomforandeplan.api.reports import PlanReportView
 from genomforandeplan.api.views import OrderViewSet, PlanViewSet
 
 router = SimpleRouter()
@@ -9,4 +11,8 @@ router = SimpleRouter()
 router.register("bestallningar", OrderViewSet, basename="order")
 router.register("genomforandeplaner", PlanViewSet, basename="plan")
 
-urlpatterns = router.urls
+urlpatterns = [
+    *router.urls,
+    # The plan coverage report (issue 11), the page's figures: genomforandeplan.reports.
+    path("rapporter/planer/", PlanReportView.as_view(), name="plan_report_api"),
+]

@@ -78,7 +78,7 @@ class OrderViewSet(order_views.OrderViewSet):
         order = self.get_object()
         if not permissions.can_assign_contact(request.user, order):
             raise PermissionDenied(_("Bara utförarens samordnare kan utse kontaktman."))
-        data = ContactAssignSerializer(data=request.data)
+        data = ContactAssignSerializer(data=request.data, context={"provider": order.provider})
         data.is_valid(raise_exception=True)
         assignment = services.contact_assign(order=order, by=request.user, **data.validated_data)
         return self._order_response(assignment.order)
@@ -116,8 +116,10 @@ class PlanViewSet(
 
     def _writable(self) -> ImplementationPlan:
         plan = self.get_object()
-        if not permissions.can_write_plan(self.request.user, plan.provider_id):
-            raise PermissionDenied(_("Bara utförarens personal kan skriva planen."))
+        if not permissions.can_write_plan(self.request.user, plan):
+            raise PermissionDenied(
+                _("Bara utförarens samordnare och brukarens kontaktman kan skriva planen.")
+            )
         return plan
 
     def _plan_response(self, plan: ImplementationPlan, code: int = status.HTTP_200_OK) -> Response:
@@ -149,8 +151,10 @@ class PlanViewSet(
         )
         if order is None:
             raise Http404
-        if not permissions.can_write_plan(request.user, order.provider_id):
-            raise PermissionDenied(_("Bara utförarens personal kan skriva planen."))
+        if not permissions.can_start_plan(request.user, order):
+            raise PermissionDenied(
+                _("Bara utförarens samordnare och brukarens kontaktman kan skriva planen.")
+            )
         plan = services.plan_start(order=order, by=request.user)
         return self._plan_response(plan, status.HTTP_201_CREATED)
 

@@ -65,7 +65,11 @@ def test_the_change_of_need_page_uses_the_genitive(world):
 
 
 def test_a_returned_plan_is_not_called_ready_late(world):
-    order = executed_order(world, executed_on=TODAY - datetime.timedelta(days=40))
+    order = executed_order(
+        world,
+        executed_on=TODAY - datetime.timedelta(days=40),
+        contact_person=world.contact_person,
+    )
     plan = plan_services.plan_start(order=order, by=world.contact_person)
     complete(world, plan, approved_on=TODAY - datetime.timedelta(days=2))
     plan_services.plan_review(plan=plan, by=world.officer, approve=False, comment="Saknar dusch.")
@@ -87,7 +91,8 @@ def test_the_contact_persons_date_is_the_same_on_the_worklist_and_the_assignment
 def test_the_follow_up_interval_is_the_municipalitys(world):
     world.municipality.plan_follow_up_months = 4
     world.municipality.save()
-    plan = plan_services.plan_start(order=executed_order(world), by=world.contact_person)
+    order = executed_order(world, contact_person=world.contact_person)
+    plan = plan_services.plan_start(order=order, by=world.contact_person)
     complete(world, plan)
     page = text_of(world.login(world.contact_person).get(reverse("plan_follow_up", args=[plan.pk])))
     assert "minst var fjärde månad" in page and "sjätte" not in page

@@ -9,8 +9,9 @@ from genomforandeplan import services
 from tests.bestallning.conftest import TODAY, catalogue, make_order, row
 
 
-def executed_order(world, *, executed_on=None, rows=None, **fields):
-    """A sent and executed order (Duschhjälp twice a week unless `rows` says otherwise)."""
+def executed_order(world, *, executed_on=None, rows=None, contact_person=None, **fields):
+    """A sent and executed order (Duschhjälp twice a week unless `rows` says otherwise), with
+    `contact_person` named the client's contact person if given (assign_contact)."""
     start = executed_on or TODAY - datetime.timedelta(days=3)
     decision_kwargs = {"valid_from": start - datetime.timedelta(days=1),
                        "decided_on": start - datetime.timedelta(days=1)}  # fmt: skip
@@ -19,7 +20,23 @@ def executed_order(world, *, executed_on=None, rows=None, **fields):
     decision = make_decision(world, **decision_kwargs)
     order = make_order(world, decision=decision, valid_from=start, rows=rows, **fields)
     order = order_services.order_send(order=order, by=world.officer)
-    return order_services.order_execute(order=order, by=world.coordinator, executed_on=start)
+    order = order_services.order_execute(order=order, by=world.coordinator, executed_on=start)
+    if contact_person is not None:
+        assign_contact(world, order, contact_person)
+    return order
+
+
+def assign_contact(world, order, contact_person=None, *, deputy=None):
+    """The coordinator names the client's contact person (and deputy), as the app does (004
+    §3.2.3): only she, and the coordinators, write the client's plan (issue 10)."""
+    services.contact_assign(
+        order=order,
+        by=world.coordinator,
+        contact_person=contact_person or world.contact_person,
+        deputy=deputy,
+    )
+    order.refresh_from_db()
+    return order
 
 
 def participation(**overrides) -> dict:
@@ -75,6 +92,13 @@ def complete(world, plan, *, approved_on=None):
 
 @pytest.fixture
 def order(world):
+    """Lisa's executed order, with the world's contact person named hers: she writes the plan."""
+    return executed_order(world, contact_person=world.contact_person)
+
+
+@pytest.fixture
+def unassigned_order(world):
+    """Lisa's executed order before the coordinator has named a contact person."""
     return executed_order(world)
 
 
@@ -86,6 +110,7 @@ def plan(world, order):
 __all__ = [
     "TODAY",
     "approval",
+    "assign_contact",
     "catalogue",
     "complete",
     "executed_order",

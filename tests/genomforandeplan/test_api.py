@@ -7,7 +7,6 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from bestallning import services as order_services
@@ -35,9 +34,9 @@ from tests.genomforandeplan.conftest import (
 
 
 def _api(user) -> APIClient:
+    # A person signs in; API keys are made for integration accounts only (issue 10).
     api = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.force_login(user)
     return api
 
 
@@ -364,7 +363,8 @@ def test_the_coordinator_assigns_a_contact_person_and_a_deputy(world, order):
 
 
 @pytest.mark.parametrize("role", ["contact_person", "officer", "manager"])
-def test_only_the_providers_coordinator_assigns_a_contact_person(world, order, role):
+def test_only_the_providers_coordinator_assigns_a_contact_person(world, unassigned_order, role):
+    order = unassigned_order
     response = _api(getattr(world, role)).post(
         _order_url(order, "kontaktman"), {"contact_person": world.contact_person.pk}, "json"
     )
@@ -374,7 +374,8 @@ def test_only_the_providers_coordinator_assigns_a_contact_person(world, order, r
     assert not ContactAssignment.objects.exists()
 
 
-def test_another_provider_cannot_assign_a_contact_person(world, order):
+def test_another_provider_cannot_assign_a_contact_person(world, unassigned_order):
+    order = unassigned_order
     response = _api(world.other_coordinator).post(
         _order_url(order, "kontaktman"), {"contact_person": world.other_coordinator.pk}, "json"
     )
@@ -383,15 +384,21 @@ def test_another_provider_cannot_assign_a_contact_person(world, order):
     assert not ContactAssignment.objects.exists()
 
 
+NO_STAFF = "Det finns ingen aktiv användare hos utföraren med id {pk}."
+
+
 @pytest.mark.parametrize(
     ("who", "field", "message"),
     [
-        ("other_coordinator", "contact_person", "Kontaktmannen måste arbeta hos Trygg Omsorg AB."),
+        ("other_coordinator", "contact_person", NO_STAFF),
         ("same", "deputy", "Ersättaren ska vara en annan person än kontaktmannen."),
-        ("nobody", "contact_person", "Det finns ingen aktiv användare med id 999999."),
+        ("nobody", "contact_person", NO_STAFF),
     ],
 )
-def test_a_contact_person_who_cannot_be_is_a_400_in_swedish(world, order, who, field, message):
+def test_a_contact_person_who_cannot_be_is_a_400_in_swedish(
+    world, unassigned_order, who, field, message
+):
+    order = unassigned_order
     person = {
         "other_coordinator": world.other_coordinator.pk,
         "same": world.contact_person.pk,
@@ -404,8 +411,23 @@ def test_a_contact_person_who_cannot_be_is_a_400_in_swedish(world, order, who, f
     )
 
     assert response.status_code == 400
-    assert response.json()[field] == [message]
+    assert response.json()[field] == [message.format(pk=person)]
     assert not ContactAssignment.objects.exists()
+
+
+def test_another_providers_user_is_answered_as_a_user_that_does_not_exist(world, unassigned_order):
+    """Found by the fuzzer (tests/ramtid/test_api_fuzz.py): another provider's coordinator got
+    "Kontaktmannen måste arbeta hos …" and an unknown id "Det finns ingen aktiv användare …",
+    which told which ids are someone's account."""
+    api = _api(world.coordinator)
+    url = _order_url(unassigned_order, "kontaktman")
+
+    foreign = api.post(url, {"contact_person": world.other_coordinator.pk}, format="json")
+    missing = api.post(url, {"contact_person": 2_000_000_000}, format="json")
+
+    assert foreign.status_code == missing.status_code == 400
+    assert foreign.json() == {"contact_person": [NO_STAFF.format(pk=world.other_coordinator.pk)]}
+    assert missing.json() == {"contact_person": [NO_STAFF.format(pk=2_000_000_000)]}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -3,16 +3,15 @@ saved."""
 
 import json
 
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from genomforandeplan.models import ImplementationPlan
 
 
 def _api(user) -> APIClient:
+    # A person signs in; API keys are made for integration accounts only (issue 10).
     api = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.force_login(user)
     return api
 
 

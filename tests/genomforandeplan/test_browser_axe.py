@@ -16,7 +16,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def completed_plan(world):
     """A plan written against the order it was started from: the same interventions, at the
     same frequencies, on both sides of the review."""
-    plan = services.plan_start(order=executed_order(world), by=world.contact_person)
+    plan = services.plan_start(
+        order=executed_order(world, contact_person=world.contact_person), by=world.contact_person
+    )
     complete(world, plan)  # version 1, waiting for the officer's review
     return plan
 

@@ -23,7 +23,7 @@ OFFLINE = "Inte sparat – ingen anslutning"
 
 @pytest.fixture
 def plan(world):
-    order = executed_order(world)
+    order = executed_order(world, contact_person=world.contact_person)
     return services.plan_start(order=order, by=world.contact_person)
 
 

@@ -26,7 +26,11 @@ WHERE = """() => {
 
 def test_no_field_reached_with_tab_is_behind_the_save_bar(page, watched, live_server, world):
     kinds = catalogue(world.municipality)
-    order = executed_order(world, rows=[row(kinds["Duschhjälp"]), row(kinds["Promenad"])])
+    order = executed_order(
+        world,
+        rows=[row(kinds["Duschhjälp"]), row(kinds["Promenad"])],
+        contact_person=world.contact_person,
+    )
     plan = services.plan_start(order=order, by=world.contact_person)
     log_in_with_a_cookie(page, live_server, world.contact_person)
     page.set_viewport_size({"width": 1024, "height": 700})

@@ -216,7 +216,8 @@ def test_late_plan_is_counted_late(world):
     assert late.due == TODAY - datetime.timedelta(days=6)
 
 
-def test_contact_person_and_deputy(world, order):
+def test_contact_person_and_deputy(world, unassigned_order):
+    order = unassigned_order
     assert list(selectors.orders_without_contact_person(world.coordinator)) == [order]
     assert selectors.contact_person_due(order) == order.executed_on + datetime.timedelta(days=5)
     outsider = member(UserFactory(), "contact_person", provider=world.other_provider)

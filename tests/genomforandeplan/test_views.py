@@ -92,6 +92,12 @@ APPROVAL = {"client_approved_on": TODAY.isoformat(), "client_approval_how": "Mun
 
 @pytest.fixture
 def order(world):
+    """Lisa's executed order, the world's contact person named hers (she writes the plan)."""
+    return executed_order(world, contact_person=world.contact_person)
+
+
+@pytest.fixture
+def unassigned_order(world):
     return executed_order(world)
 
 
@@ -113,7 +119,10 @@ def executed_order_for(world, client):
 # ------------------------------------------------------------------------------- the journey
 
 
-def test_coordinator_assigns_contact_person_and_a_deputy_elsewhere_is_refused(world, order):
+def test_coordinator_assigns_contact_person_and_a_deputy_elsewhere_is_refused(
+    world, unassigned_order
+):
+    order = unassigned_order
     http = world.login(world.coordinator)
     url = reverse("contact_assign", args=[order.pk])
     page = http.get(url)

@@ -15,7 +15,7 @@ from ramtid.models import AccessLog
 from ramtid.worklists import ROWS_ON_START
 from tests.bestallning.conftest import TODAY, make_decision, make_order
 from tests.factories import ClientFactory
-from tests.genomforandeplan.conftest import complete
+from tests.genomforandeplan.conftest import assign_contact, complete
 
 
 def executed_for(world, client, *, days_ago: int):
@@ -123,7 +123,7 @@ def test_another_organisations_rows_are_never_listed(world):
 
 
 def test_plans_to_write_returned_first_then_by_deadline(world):
-    orders = clients(world, 3)
+    orders = [assign_contact(world, order) for order in clients(world, 3)]
     returned = services.plan_start(order=orders[0], by=world.contact_person)
     complete(world, returned)
     services.plan_review(plan=returned, by=world.officer, approve=False, comment="Saknar dusch.")

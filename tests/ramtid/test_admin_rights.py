@@ -1,15 +1,15 @@
 """Configuration rights are not case rights (issue 10, high): the municipality's administrator can
-neither make herself case staff nor act through an API token made for a person; every change to
-users, roles, tokens and municipal rules is in the audit trail."""
+neither make herself case staff nor act through an API token made for a person (the keys:
+test_api_tokens.py); every change to users, roles, tokens and municipal rules is in the audit
+trail. A user she makes has a role, and one left without any is switched off."""
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from ramtid import services
 from ramtid.choices import Role
-from ramtid.models import Membership, MembershipEvent, MunicipalityEvent, UserEvent
+from ramtid.models import Membership, MembershipEvent, MunicipalityEvent, User, UserEvent
 from tests.factories import UserFactory, member
 
 
@@ -163,28 +163,129 @@ def test_refusing_removes_the_role_and_the_trail_keeps_it(world):
     assert {"granted", "revoked"} <= labels
 
 
-def test_tokens_only_for_integration_accounts_in_the_admin(world):
+# API keys for integration accounts only, in the administrator's own municipality: see
+# tests/ramtid/test_api_tokens.py.
+
+
+def _user_add_post(world, memberships, *, rows: int = 1):
+    """The admin's form for a new user as the browser posts it, with its roles inline (the form
+    offers one empty row)."""
+    data = {
+        "username": "nyanstalld",
+        "usable_password": "true",
+        "password1": "ett-långt-nytt-lösenord",
+        "password2": "ett-långt-nytt-lösenord",
+        "memberships-TOTAL_FORMS": str(max(len(memberships), rows)),
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+    }
+    for index, fields in enumerate(memberships):
+        data |= {f"memberships-{index}-{key}": value for key, value in fields.items()}
     http = world.login(world.administrator)
-    url = reverse("admin:authtoken_tokenproxy_add")
-    refused = http.post(url, {"user": world.officer.pk})
-    assert refused.status_code == 200
-    assert not Token.objects.filter(user=world.officer).exists()
-    system = member(
-        UserFactory(username="system", is_integration_account=True),
-        Role.PROVIDER_COORDINATOR,
-        provider=world.provider,
+    return http, http.post(reverse("admin:ramtid_user_add"), data)
+
+
+@pytest.mark.parametrize("rows", [0, 1])
+def test_a_new_user_needs_a_role(world, rows):
+    # Issue 10: a user made without a role was an active account outside every list of the
+    # administrator who made it.
+    http, response = _user_add_post(world, [], rows=rows)
+    assert response.status_code == 200
+    assert "Ge användaren en roll." in response.content.decode()
+    assert not User.objects.filter(username="nyanstalld").exists()
+    # The empty form offers a row for the role.
+    form = http.get(reverse("admin:ramtid_user_add")).content.decode()
+    assert 'name="memberships-TOTAL_FORMS" value="1"' in form
+
+
+def test_a_new_user_with_a_role_is_in_the_administrators_list(world):
+    http, response = _user_add_post(
+        world,
+        [
+            {
+                "role": Role.CASE_OFFICER,
+                "municipality": world.municipality.pk,
+                "ordering_unit": world.unit.pk,
+            }
+        ],
     )
-    created = http.post(url, {"user": system.pk}, follow=True)
-    token = Token.objects.get(user=system)
-    assert token.key in created.content.decode()  # shown once, at creation
-    listing = http.get(reverse("admin:authtoken_tokenproxy_changelist")).content.decode()
-    assert token.key not in listing
-    assert UserEvent.objects.filter(pgh_obj_id=system.pk, pgh_label="api_token_created").exists()
+    assert response.status_code == 302, response.content.decode()[:3000]
+    user = User.objects.get(username="nyanstalld")
+    assert user.is_active
+    assert user.memberships.get().approved_at is None  # waits for the unit manager
+    listing = http.get(reverse("admin:ramtid_user_changelist")).content.decode()
+    assert "nyanstalld" in listing
 
 
-def test_the_service_refuses_a_token_for_a_person(world):
-    with pytest.raises(ValidationError):
-        services.api_token_create(token=Token(user=world.officer), by=world.administrator)
+def test_removing_the_last_role_switches_the_account_off(world):
+    leaving = member(UserFactory(username="slutar"), Role.CONTACT_PERSON, provider=world.provider)
+    data = {
+        "username": leaving.username,
+        "first_name": leaving.first_name,
+        "last_name": leaving.last_name,
+        "email": "",
+        "is_active": "on",
+        "date_joined_0": leaving.date_joined.strftime("%Y-%m-%d"),
+        "date_joined_1": leaving.date_joined.strftime("%H:%M:%S"),
+        "memberships-TOTAL_FORMS": "1",
+        "memberships-INITIAL_FORMS": "1",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+    }
+    membership = leaving.memberships.get()
+    data |= {
+        "memberships-0-id": membership.pk,
+        "memberships-0-user": leaving.pk,
+        "memberships-0-role": membership.role,
+        "memberships-0-municipality": membership.municipality_id,
+        "memberships-0-provider": membership.provider_id,
+        "memberships-0-ordering_unit": "",
+        "memberships-0-DELETE": "on",
+    }
+    response = world.login(world.administrator).post(
+        reverse("admin:ramtid_user_change", args=[leaving.pk]), data
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    leaving.refresh_from_db()
+    assert not leaving.memberships.exists()
+    assert not leaving.is_active
+    assert UserEvent.objects.filter(pgh_obj_id=leaving.pk, is_active=False).exists()
+
+
+def test_refusing_a_new_users_only_role_switches_the_account_off(world):
+    newcomer = UserFactory(username="ny2")
+    membership = Membership.objects.create(
+        user=newcomer,
+        role=Role.CASE_OFFICER,
+        municipality=world.municipality,
+        ordering_unit=world.unit,
+        granted_by=world.administrator,
+        approved_at=None,
+    )
+    services.membership_reject(membership=membership, by=world.manager)
+    newcomer.refresh_from_db()
+    assert not newcomer.is_active
+
+
+def test_a_superuser_may_still_make_an_account_without_a_role(world):
+    operator = UserFactory(username="drift", is_staff=True, is_superuser=True)
+    http = world.login(operator)
+    response = http.post(
+        reverse("admin:ramtid_user_add"),
+        {
+            "username": "driftkollega",
+            "usable_password": "true",
+            "password1": "ett-långt-nytt-lösenord",
+            "password2": "ett-långt-nytt-lösenord",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-MIN_NUM_FORMS": "0",
+            "memberships-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 302
+    assert User.objects.get(username="driftkollega").is_active
 
 
 def test_changes_to_users_and_municipal_rules_are_in_the_trail(world):

@@ -122,3 +122,30 @@ def test_append_only_tables_are_found_from_the_models():
     assert "ramtid_accesslog" in tables
     assert "bestallning_orderevent" in tables
     assert "ramtid_client" not in tables
+
+
+def test_a_log_review_keeps_its_sample_and_its_one_conclusion(app_role, world):
+    """A log review's sample stays as drawn, its conclusion is given once, and nobody deletes
+    it, not as the application's role either."""
+    from ramtid.models import AccessLogReview
+
+    review = AccessLogReview.objects.create(
+        municipality=world.municipality,
+        period_start="2026-11-01",
+        period_end="2026-11-30",
+        sample=[1, 2, 3],
+        drawn_by=world.officer,
+    )
+    for sql in (
+        "UPDATE ramtid_accesslogreview SET sample = '{4}' WHERE id = %s",
+        "UPDATE ramtid_accesslogreview SET period_start = '2026-01-01' WHERE id = %s",
+        "DELETE FROM ramtid_accesslogreview WHERE id = %s",
+    ):
+        assert _as_app(sql, [review.pk]) is not None, sql
+    conclude = (
+        "UPDATE ramtid_accesslogreview SET conclusion = %s, concluded_at = now() WHERE id = %s"
+    )
+    assert _as_app(conclude, ["Inget att anmärka.", review.pk]) is None
+    assert _as_app(conclude, ["Ändrad i efterhand.", review.pk]) is not None
+    review.refresh_from_db()
+    assert review.sample == [1, 2, 3] and review.conclusion == "Inget att anmärka."

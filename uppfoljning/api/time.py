@@ -11,7 +11,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -52,8 +52,16 @@ class ProviderRefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+# A month is stored as its first day and shown as ÅÅÅÅ-MM: a string of that pattern in the schema,
+# not the "date" a DateField would be documented as.
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-10"})
+class MonthOutField(serializers.DateField):
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m", **kwargs)
+
+
 class TimeResultSerializer(serializers.ModelSerializer):
-    month = serializers.DateField(format="%Y-%m", help_text="Månaden som ÅÅÅÅ-MM.")
+    month = MonthOutField(help_text="Månaden som ÅÅÅÅ-MM.")
     client = ClientRefSerializer(read_only=True)
     provider = ProviderRefSerializer(read_only=True)
     explained_by = serializers.StringRelatedField()

@@ -1,3 +1,3 @@
-from uppfoljning.api import time, visits
+from uppfoljning.api import complaints, time, visits
 
-urlpatterns = visits.urlpatterns + time.urlpatterns
+urlpatterns = visits.urlpatterns + time.urlpatterns + complaints.urlpatterns

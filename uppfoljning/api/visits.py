@@ -14,7 +14,12 @@ from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
@@ -46,7 +51,9 @@ class VisitInSerializer(serializers.Serializer):
 ERROR_SCHEMA = inline_serializer(
     "VisitImportErrors",
     {
-        "import": serializers.IntegerField(),
+        "import": serializers.IntegerField(
+            required=False, help_text="Inläsningens id; saknas när inget lästes in."
+        ),
         "errors": inline_serializer(
             "VisitImportError",
             {
@@ -57,6 +64,21 @@ ERROR_SCHEMA = inline_serializer(
             many=True,
         ),
     },
+)
+
+# A 400 is the rows' errors, or, before any row is read, a provider that must be named or a body
+# that is no JSON (DRF's "detail").
+REFUSAL_SCHEMA = PolymorphicProxySerializer(
+    component_name="VisitImportRefusal",
+    serializers=[
+        ERROR_SCHEMA,
+        inline_serializer(
+            "VisitImportProviderError",
+            {"provider": serializers.ListField(child=serializers.CharField())},
+        ),
+        inline_serializer("VisitImportBadRequest", {"detail": serializers.CharField()}),
+    ],
+    resource_type_field_name=None,
 )
 
 
@@ -118,7 +140,7 @@ class VisitBatchView(APIView):
                     "months": serializers.ListField(child=serializers.CharField()),
                 },
             ),
-            400: ERROR_SCHEMA,
+            400: REFUSAL_SCHEMA,
         },
     )
     def post(self, request: Request) -> Response:
@@ -126,8 +148,10 @@ class VisitBatchView(APIView):
         if not permissions.can_import_visits(request.user, provider):
             raise PermissionDenied(_("Bara utförarens samordnare kan läsa in besök."))
         if not isinstance(request.data, list):
-            raise ValidationError(
-                {"errors": [{"row": 0, "field": "", "message": _("Skicka en lista med besök.")}]}
+            # A Response, not a ValidationError, which would make the row number the text "0".
+            return Response(
+                {"errors": [{"row": 0, "field": "", "message": _("Skicka en lista med besök.")}]},
+                status=status.HTTP_400_BAD_REQUEST,
             )
         visit_import = imports.import_visits_batch(
             provider=provider, by=request.user, rows=request.data

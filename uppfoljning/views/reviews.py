@@ -29,13 +29,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bestallning.forms import DateInput
 from bestallning.selectors import orders_visible_to
 from bestallning.states import ACTIVE_STATUSES
 from genomforandeplan import selectors as plan_selectors
 from ramtid.audit import log_access
 from ramtid.choices import AccessAction
-from ramtid.forms import apply_service_errors
+from ramtid.forms import DateInput, apply_service_errors
 from ramtid.permissions import NavItem
 from ramtid.selectors import clients_visible_to
 from ramtid.web import client_crumbs, require, visible

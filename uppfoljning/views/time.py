@@ -11,16 +11,14 @@ visible result the user may not act on is a 403). Months travel as `?manad=YYYY-
 from __future__ import annotations
 
 import datetime
-import io
 
-import xlsxwriter
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Min, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
@@ -32,7 +30,7 @@ from django.views.decorators.http import require_POST
 from ramtid import permissions as core_permissions
 from ramtid.audit import log_access
 from ramtid.choices import AccessAction
-from ramtid.exports import csv_response, spreadsheet_safe
+from ramtid.exports import csv_response, xlsx_response
 from ramtid.formatting import hhmm
 from ramtid.permissions import NavItem
 from ramtid.web import client_crumbs, require, visible
@@ -391,34 +389,8 @@ def over_time_csv(request):
 @login_required
 def over_time_xlsx(request):
     month, data = _export(request, "Övertid, Excel")
-    buffer = io.BytesIO()
-    # Strings are written as strings, never as formulas or numbers guessed from text.
-    workbook = xlsxwriter.Workbook(
-        buffer,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-        },
-    )
-    sheet = workbook.add_worksheet(_("Övertid %(month)s") % {"month": f"{month:%Y-%m}"})
-    bold = workbook.add_format({"bold": True})
-    sheet.write_row(0, 0, [str(c) for c in EXPORT_COLUMNS], bold)
-    for index, row in enumerate(data, start=1):
-        for column, value in enumerate(row):
-            if isinstance(value, str):
-                sheet.write_string(index, column, spreadsheet_safe(value))
-            else:
-                sheet.write_number(index, column, value)
-    sheet.freeze_panes(1, 0)
-    workbook.close()
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="overtid-{month:%Y-%m}.xlsx"'
-    return response
+    title = _("Övertid %(month)s") % {"month": f"{month:%Y-%m}"}
+    return xlsx_response(f"overtid-{month:%Y-%m}.xlsx", [(title, EXPORT_COLUMNS, data)])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -57,7 +57,7 @@ def with_links(user, notices: list) -> list:
     or the plan (she never sees a plan that has not been ready once). Also `days_late`."""
     today = timezone.localdate()
     for notice in notices:
-        provider_side = plan_permissions.can_write_plan(user, notice.provider_id)
+        provider_side = plan_permissions.works_for_plans_provider(user, notice.provider_id)
         follow_up = notice.kind == NoticeKind.PLAN_FOLLOW_UP_DUE
         if notice.kind == NoticeKind.CONTACT_PERSON_MISSING and (
             plan_permissions.can_assign_contact(user, notice.order)
