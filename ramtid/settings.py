@@ -457,6 +457,9 @@ RAMTID_SITE_URL = env.str("RAMTID_SITE_URL", default="")
 # Retention (gallring, uppfoljning.retention): what the monthly job removes it announced in a
 # report at least this many days earlier.
 RAMTID_RETENTION_NOTICE_DAYS = env.int("RAMTID_RETENTION_NOTICE_DAYS", default=28)
+# The sign-in records (django-axes: who signed in, when, from where) are removed by the same
+# monthly job after this many days.
+RAMTID_SIGNIN_LOG_DAYS = env.int("RAMTID_SIGNIN_LOG_DAYS", default=365)
 
 # API keys (issue 10, ramtid/api/authentication.py): each key may send RAMTID_API_RATE requests
 # ("120/min": 120 a minute, counted per key in the cache; empty: no limit) and is valid for at

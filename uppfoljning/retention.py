@@ -393,7 +393,28 @@ def run_scheduled(*, started_by: str = "Celery beat") -> list[RetentionRun]:
         ).exists()
         if not reported:
             runs.append(make_report(municipality=municipality, on=next_run, started_by=started_by))
+    remove_old_sign_ins()
     return runs
+
+
+SIGN_IN_LOG_DAYS = 365
+
+
+def remove_old_sign_ins() -> int:
+    """django-axes's records of sign-ins and failed sign-ins (who, when, from which address and
+    browser) older than RAMTID_SIGNIN_LOG_DAYS: personal data about the staff, kept for the log
+    review of a year and no longer. Not the access log of client data, which stays. Returns the
+    rows removed."""
+    from axes.models import AccessFailureLog
+    from axes.models import AccessLog as SignIn
+
+    days = getattr(settings, "RAMTID_SIGNIN_LOG_DAYS", SIGN_IN_LOG_DAYS)
+    before = timezone.now() - datetime.timedelta(days=days)
+    removed = SignIn.objects.filter(attempt_time__lt=before).delete()[0]
+    removed += AccessFailureLog.objects.filter(attempt_time__lt=before).delete()[0]
+    if removed:
+        logger.info("Gallring av inloggningsloggen: %s rader äldre än %s dagar", removed, days)
+    return removed
 
 
 def kind_label(kind: str) -> str:

@@ -18,6 +18,7 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.test import Client as Browser
 from django.urls import reverse
+from django.utils import timezone
 
 from bestallning.models import Decision, NeedChangeReport, Order
 from genomforandeplan.models import (
@@ -706,3 +707,22 @@ def test_plan_items_and_relatives_events_lose_their_texts(here, no_notice):
     assert events and {(e.name, e.phone, e.email) for e in events} == {
         (retention_placeholder(), "", "")
     }
+
+
+def test_the_monthly_job_removes_sign_in_records_older_than_a_year_only(here, no_notice, settings):
+    """django-axes's sign-in records are personal data about the staff: kept
+    RAMTID_SIGNIN_LOG_DAYS, then removed by the monthly job; the access log of clients stays."""
+    from axes.models import AccessLog as SignIn
+
+    settings.RAMTID_SIGNIN_LOG_DAYS = 365
+    now = timezone.now()
+    old = SignIn.objects.create(username="gammal", ip_address="10.0.0.1", user_agent="x")
+    new = SignIn.objects.create(username="ny", ip_address="10.0.0.2", user_agent="x")
+    SignIn.objects.filter(pk=old.pk).update(attempt_time=now - datetime.timedelta(days=366))
+    SignIn.objects.filter(pk=new.pk).update(attempt_time=now - datetime.timedelta(days=364))
+    AccessLog.objects.create(user=here.officer, client_ids=[1], action="view", what="x")
+    retention.run_scheduled()
+    assert list(SignIn.objects.values_list("username", flat=True)) == ["ny"]
+    assert AccessLog.objects.count() == 1
+    # Again: nothing more.
+    assert retention.remove_old_sign_ins() == 0
