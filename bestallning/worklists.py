@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from bestallning import ordered_time, permissions, selectors, states
-from bestallning.choices import OrderStatus
+from bestallning.choices import ApprovalStatus, OrderStatus
 from bestallning.forms import OrderExecuteForm
 from ramtid import permissions as core_permissions
 from ramtid.choices import Role
@@ -43,6 +43,41 @@ class DecisionsToApprove(Worklist):
 
     def queryset(self, user):
         return selectors.decisions_awaiting_manager(user).order_by("decided_on", "pk")
+
+    def decorate(self, user, rows):
+        for decision in rows:
+            decision.hours_hhmm = hhmm(ordered_time.frame_minutes(decision))
+        return rows
+
+
+class DecisionsAtManager(Worklist):
+    """The officer's own decisions above her delegation, waiting for the unit manager's
+    approval (002): she sees what she cannot yet order on. Oldest first."""
+
+    key = "beslut-hos-enhetschefen"
+    group = ORDERS
+    title = _("Dina beslut som väntar på enhetschefen")
+    one = _("beslut väntar på enhetschefen")
+    many = _("beslut väntar på enhetschefen")
+    caption = _("Dina beslut över delegationen som enhetschefen ännu inte godkänt, äldst först")
+    empty = _("Inga av dina beslut väntar på enhetschefen.")
+    head_template = "bestallning/worklists/at_manager_head.html"
+    row_template = "bestallning/worklists/at_manager_row.html"
+
+    def applies_to(self, user) -> bool:
+        return bool(_officer_units(user))
+
+    def queryset(self, user):
+        return (
+            selectors.decisions_visible_to(user)
+            .filter(
+                client__ordering_unit_id__in=_officer_units(user),
+                decided_by=user,
+                approval_status=ApprovalStatus.PENDING,
+                withdrawn_at__isnull=True,
+            )
+            .order_by("decided_on", "pk")
+        )
 
     def decorate(self, user, rows):
         for decision in rows:

@@ -16,7 +16,8 @@ from bestallning.selectors import orders_visible_to
 from bestallning.states import ACTIVE_STATUSES
 from bestallning.worklists import ProviderFilters
 from genomforandeplan import permissions, selectors
-from genomforandeplan.models import ImplementationPlan, PlanVersion
+from genomforandeplan.choices import PlanStatus
+from genomforandeplan.models import ImplementationPlan, PlanReview, PlanVersion
 from ramtid import permissions as core_permissions
 from ramtid.choices import Role
 from ramtid.models import User
@@ -223,6 +224,46 @@ class PlansToReview(Worklist):
         for plan in rows:
             plan.deadline = deadlines.get(plan.order_id)
         return rows
+
+
+class ReturnedPlans(Worklist):
+    """Plans the officer returned, waiting for the provider's new version (004 §4.1.1): the
+    officer's clients' plans and those she returned herself, the longest waiting first. A plan
+    leaves the list when the reworked version is completed (it is then ready for review)."""
+
+    key = "atersanda-planer"
+    group = PLANS
+    title = _("Återsända planer som väntar på utföraren")
+    one = _("återsänd plan väntar på utföraren")
+    many = _("återsända planer väntar på utföraren")
+    caption = _(
+        "Återsända genomförandeplaner för dina brukare eller som du återsänt, som utföraren ännu "
+        "inte har reviderat, den som väntat längst först"
+    )
+    empty = _("Inga återsända planer väntar på utföraren.")
+    head_template = "genomforandeplan/worklists/returned_head.html"
+    row_template = "genomforandeplan/worklists/returned_row.html"
+    filterset_class = ProviderFilters
+
+    def applies_to(self, user) -> bool:
+        return bool(core_permissions.ordering_unit_ids(user, {Role.CASE_OFFICER}))
+
+    def queryset(self, user):
+        units = core_permissions.ordering_unit_ids(user, {Role.CASE_OFFICER})
+        latest = PlanReview.objects.filter(version__plan=OuterRef("pk")).order_by(
+            "-reviewed_at", "-pk"
+        )
+        return (
+            selectors.plans_visible_to(user)
+            .filter(status=PlanStatus.RETURNED, client__ordering_unit_id__in=units)
+            .annotate(
+                returned_at=Subquery(latest.values("reviewed_at")[:1]),
+                returned_by_id=Subquery(latest.values("reviewed_by")[:1]),
+                returned_comment=Subquery(latest.values("comment")[:1]),
+            )
+            .filter(Q(returned_by_id=user.pk) | Q(client__responsible_officer=user))
+            .order_by("returned_at", "pk")
+        )
 
 
 class MissingPlans(Worklist):
