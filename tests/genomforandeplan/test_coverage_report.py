@@ -248,10 +248,11 @@ def test_each_row_says_what_the_inspection_read_in_its_file(world, inspection):
     # Most urgent first: the missing plans, the longest overdue first (Saknas1 started 100 days
     # ago: 85 days past its 15), then the late ones, the latest first, then those on time.
     assert [row.client.last_name for row in response.context["rows"]] == [
-        "Saknas1", "Saknas2", "Saknas3", "Saknas4", "Saknas5",
-        "Sen8", "Sen7", "Sen6", "Sen5", "Sen4", "Sen3", "Sen2", "Sen1",
-        "Itid1", "Itid2",
-    ]  # fmt: skip
+        *(f"Saknas{n}" for n in range(1, 6)),
+        *(f"Sen{n}" for n in range(8, 0, -1)),
+        "Itid1",
+        "Itid2",
+    ]
     missing = rows["Saknas1"]
     assert (missing.has_plan, missing.deadline.status, missing.deadline.days_late) == (
         False,
@@ -454,10 +455,19 @@ def test_the_api_gives_the_pages_figures(world, inspection):
     assert {key: value for key, value in data["totals"].items() if key != "text"} == {
         name: getattr(totals, name)
         for name in (
-            "orders", "with_plan", "on_time", "late", "missing", "not_due", "approved",
-            "returned", "awaiting_review", "assessed", "covering",
+            "orders",
+            "with_plan",
+            "on_time",
+            "late",
+            "missing",
+            "not_due",
+            "approved",
+            "returned",
+            "awaiting_review",
+            "assessed",
+            "covering",
         )
-    }  # fmt: skip
+    }
     assert data["count"] == 15
     assert data["period"] == {"from": API_PERIOD["from"], "to": API_PERIOD["to"]}
     assert [r["order"] for r in data["results"]] == [r.order.pk for r in page.context["rows"]]
@@ -679,8 +689,12 @@ def test_signed_out_it_leads_to_the_sign_in(world):
     ],
 )
 def test_another_organisations_unit_or_provider_is_a_404(world, spread, role, query):
-    objects = {"other_unit": world.other_unit, "far_provider": spread["far_provider"],
-               "other_provider": world.other_provider, "provider": world.provider}  # fmt: skip
+    objects = {
+        "other_unit": world.other_unit,
+        "far_provider": spread["far_provider"],
+        "other_provider": world.other_provider,
+        "provider": world.provider,
+    }
     ids = {name: objects[value].pk for name, value in query.items()}
     http = world.login(getattr(world, role))
 

@@ -328,9 +328,10 @@ def test_the_same_answer_twice_is_one_and_a_second_answer_is_refused(world, orde
     assert again.answered_at == answered_at
 
     second_coordinator = member(
-        UserFactory(username="samordnare2"), Role.PROVIDER_COORDINATOR,
+        UserFactory(username="samordnare2"),
+        Role.PROVIDER_COORDINATOR,
         provider=world.provider,
-    )  # fmt: skip
+    )
     with pytest.raises(ValidationError) as error:
         answer(complaint, second_coordinator, answer_text="Ett annat svar.")
     assert error.value.messages == [
@@ -348,9 +349,11 @@ def test_closing_needs_the_answer_and_twice_is_once(world, order):
 
     answer(complaint, world.coordinator)
     closed = complaints.close_complaint(
-        complaint=complaint, by=world.officer, closing_note="Tas upp på avstämningsmötet.",
+        complaint=complaint,
+        by=world.officer,
+        closing_note="Tas upp på avstämningsmötet.",
         registration_number="SN 2026/18",
-    )  # fmt: skip
+    )
     again = complaints.close_complaint(complaint=complaint, by=world.officer)
 
     assert again.closed_at == closed.closed_at
@@ -413,9 +416,10 @@ def test_who_sees_which_complaint(world, both, user, sees):
 
 def test_a_contact_person_sees_only_the_complaints_of_her_clients(world, both):
     colleague = member(
-        UserFactory(username="kontaktman2"), Role.CONTACT_PERSON,
+        UserFactory(username="kontaktman2"),
+        Role.CONTACT_PERSON,
         provider=world.provider,
-    )  # fmt: skip
+    )
     assert not complaints.complaints_visible_to(colleague).exists()
     assert complaints.complaint_targets(colleague, world.client).providers == []
 
@@ -812,9 +816,11 @@ def test_the_pages_cost_the_same_for_5_and_50_complaints(world, user, page):
 
 def test_the_figures_per_provider_and_unit_in_one_query(world, order):
     other_order = executed_order(
-        world, client=new_client(world), executed_on=TODAY - 60 * DAY,
+        world,
+        client=new_client(world),
+        executed_on=TODAY - 60 * DAY,
         provider=world.other_provider,
-    )  # fmt: skip
+    )
     start = TODAY - 40 * DAY
     on_time = register(world, received_on=start)
     answer(on_time, world.coordinator, answered_on=start + 4 * DAY)
@@ -871,8 +877,10 @@ def test_the_api_lists_what_the_user_sees(world, both):
     [row] = coordinator.json()["results"]
     assert row["id"] == about_provider.pk
     assert (row["status"], row["late"], row["answer_due"]) == (
-        "open", False, f"{TODAY + 14 * DAY:%Y-%m-%d}",
-    )  # fmt: skip
+        "open",
+        False,
+        f"{TODAY + 14 * DAY:%Y-%m-%d}",
+    )
     assert row["provider"] == {"id": world.provider.pk, "name": world.provider.name}
     assert _api(world.other_coordinator).get("/api/klagomal/").json()["results"] == []
     assert _api(world.fee_officer).get("/api/klagomal/").json()["results"] == []
@@ -974,9 +982,13 @@ def here(world):
     from tests.uppfoljning.retention_helpers import Org
 
     return Org(
-        world.municipality, world.unit, world.officer, world.provider, world.coordinator,
+        world.municipality,
+        world.unit,
+        world.officer,
+        world.provider,
+        world.coordinator,
         world.contact_person,
-    )  # fmt: skip
+    )
 
 
 def test_retention_removes_a_complaints_texts_and_keeps_its_figures(world, here, settings):
