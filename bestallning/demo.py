@@ -234,9 +234,13 @@ def _superseded_by_change(order, users, today):
     starts = today - datetime.timedelta(days=10)
     rows = (*HOME_HELP, MORNING_CARE, SUPERVISION)
     decision = _decision(
-        order.client, officer, starts, rows, kind=BOTH,
+        order.client,
+        officer,
+        starts,
+        rows,
+        kind=BOTH,
         reasoning="Ökat behov av personlig omvårdnad och tillsyn efter rapport från utföraren.",
-    )  # fmt: skip
+    )
     change = services.order_change_create(
         order=order, by=officer, valid_from=starts, decision=decision
     )
@@ -350,8 +354,12 @@ def load() -> core_demo.DemoResult:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext('ramtid.load_demo'))")
         before = _counts()
         today = timezone.localdate()
-        users = {user.username: user for user in User.objects.filter(
-            username__in=[spec.username for spec in core_demo.USERS])}  # fmt: skip
+        users = {
+            user.username: user
+            for user in User.objects.filter(
+                username__in=[spec.username for spec in core_demo.USERS]
+            )
+        }
         clients = _demo_clients()
         for scenario in SCENARIOS:
             client = clients[scenario.client]
@@ -384,8 +392,9 @@ def _build(scenario: Scenario, client: Client, users: dict[str, User], today) ->
     provider = Provider.objects.get(municipality=client.municipality, name=scenario.provider)
     starts = today + datetime.timedelta(days=scenario.starts)
     decision = _decision(client, officer, starts, scenario.rows, kind=scenario.kind)
-    order = services.order_create(decision=decision, by=officer, provider=provider,
-                                  valid_from=starts)  # fmt: skip
+    order = services.order_create(
+        decision=decision, by=officer, provider=provider, valid_from=starts
+    )
     name = client.first_name
     order = services.order_save_draft(
         order=order,

@@ -155,10 +155,13 @@ class Line:
 
     def frequency(self) -> rules.Frequency:
         return rules.Frequency(
-            period=Period(self.period), occasions=self.occasions, minutes=self.minutes,
+            period=Period(self.period),
+            occasions=self.occasions,
+            minutes=self.minutes,
             weekdays=frozenset(self.weekdays) or rules.ALL_WEEKDAYS,
-            every_n_weeks=self.every_n_weeks, double_staffing=self.double_staffing,
-        )  # fmt: skip
+            every_n_weeks=self.every_n_weeks,
+            double_staffing=self.double_staffing,
+        )
 
 
 @dataclass
@@ -358,8 +361,9 @@ class _Histories:
                 decision = self._decision(chain.client, decided, min(decided, starts), lines)
             else:
                 lines, decision = self._shrink(old.lines), old.decision
-            change = self._order(chain.client, chain.provider, decision, lines, starts,
-                                 supersedes=old)  # fmt: skip
+            change = self._order(
+                chain.client, chain.provider, decision, lines, starts, supersedes=old
+            )
             change.order_text = CHANGE_TEXT
             self._send(change, sent)
             old.status, old.valid_to = OrderStatus.SUPERSEDED, starts - days(1)
@@ -371,8 +375,16 @@ class _Histories:
                 change.received_on = min(sent + days(rng.randint(0, 2)), self.yesterday)
             # The provider reported the change of need; the change answered it.
             reported = max(old.executed_on, sent - days(rng.randint(3, 20)))
-            self.reports.append(ReportInfo(old, reported, self._provider_staff(chain.provider),
-                                           NeedChangeAnswer.NEW_ORDER, sent, change))  # fmt: skip
+            self.reports.append(
+                ReportInfo(
+                    old,
+                    reported,
+                    self._provider_staff(chain.provider),
+                    NeedChangeAnswer.NEW_ORDER,
+                    sent,
+                    change,
+                )
+            )
 
     def _end(self, chain: Chain, reason: str) -> None:
         rng, last = self.rng, chain.orders[-1]
@@ -415,18 +427,29 @@ class _Histories:
         if limit is not None and hours > limit:
             approval = ApprovalStatus.PENDING if pending else ApprovalStatus.APPROVED
         decision = DecisionInfo(
-            client, client.officer or client.unit.officers[0], decided, valid_from, lines,
+            client,
+            client.officer or client.unit.officers[0],
+            decided,
+            valid_from,
+            lines,
             Decimal(0) if refused else hours,
-            DecisionOutcome.REFUSED if refused else DecisionOutcome.GRANTED, approval,
-        )  # fmt: skip
+            DecisionOutcome.REFUSED if refused else DecisionOutcome.GRANTED,
+            approval,
+        )
         self.decisions.append(decision)
         return decision
 
     def _order(self, client, provider, decision, lines, starts, *, supersedes=None) -> OrderInfo:
         order = OrderInfo(
-            client, provider, decision, decision.officer, lines, starts,
-            supersedes=supersedes, order_text=self.rng.choice(ORDER_TEXTS),
-        )  # fmt: skip
+            client,
+            provider,
+            decision,
+            decision.officer,
+            lines,
+            starts,
+            supersedes=supersedes,
+            order_text=self.rng.choice(ORDER_TEXTS),
+        )
         self.orders.append(order)
         return order
 
@@ -462,9 +485,17 @@ class _Histories:
         if kind.is_care_package:
             contents = tuple(sorted(rng.sample(self.contents, rng.randint(3, len(self.contents)))))
         return Line(
-            row, kind.pk, kind.is_care_package, row.period, occasions, weekdays, every,
-            max(5, row.minutes + rng.choice((-5, 0, 0, 0, 5))), rng.random() < 0.03, contents,
-        )  # fmt: skip
+            row,
+            kind.pk,
+            kind.is_care_package,
+            row.period,
+            occasions,
+            weekdays,
+            every,
+            max(5, row.minutes + rng.choice((-5, 0, 0, 0, 5))),
+            rng.random() < 0.03,
+            contents,
+        )
 
     def _grow(self, lines: list[Line]) -> list[Line]:
         """The change after more needs: one or two more interventions (personal care first)."""
@@ -486,8 +517,9 @@ class _Histories:
 
     def write(self) -> None:
         build = self.build
-        for decision, pk in zip(self.decisions, reserve_ids(Decision, len(self.decisions)),
-                                strict=True):  # fmt: skip
+        for decision, pk in zip(
+            self.decisions, reserve_ids(Decision, len(self.decisions)), strict=True
+        ):
             decision.id = pk
         for order, pk in zip(self.orders, reserve_ids(Order, len(self.orders)), strict=True):
             order.id = pk
@@ -498,26 +530,48 @@ class _Histories:
         lines = [line for order in self.orders for line in order.lines]
         for line, pk in zip(lines, reserve_ids(OrderedIntervention, len(lines)), strict=True):
             line.id = pk
-        build.count(Decision, copy_rows(Decision, DECISION_FIELDS, (
-            self._decision_row(d) for d in self.decisions)))  # fmt: skip
-        build.count(GrantedIntervention, copy_rows(GrantedIntervention, ("decision",
-            "intervention_type"), (
-            (d.id, type_id)
-            for d in self.decisions if d.outcome != DecisionOutcome.REFUSED
-            for type_id in sorted({line.type_id for line in d.lines})
-        )))  # fmt: skip
-        build.count(Order, copy_rows(Order, ORDER_FIELDS, (
-            self._order_row(o) for o in self.orders)))  # fmt: skip
-        build.count(OrderedIntervention, copy_rows(OrderedIntervention, INTERVENTION_FIELDS, (
-            self._intervention_row(o, position, line)
-            for o in self.orders for position, line in enumerate(o.lines)
-        )))  # fmt: skip
+        build.count(
+            Decision,
+            copy_rows(Decision, DECISION_FIELDS, (self._decision_row(d) for d in self.decisions)),
+        )
+        build.count(
+            GrantedIntervention,
+            copy_rows(
+                GrantedIntervention,
+                ("decision", "intervention_type"),
+                (
+                    (d.id, type_id)
+                    for d in self.decisions
+                    if d.outcome != DecisionOutcome.REFUSED
+                    for type_id in sorted({line.type_id for line in d.lines})
+                ),
+            ),
+        )
+        build.count(
+            Order, copy_rows(Order, ORDER_FIELDS, (self._order_row(o) for o in self.orders))
+        )
+        build.count(
+            OrderedIntervention,
+            copy_rows(
+                OrderedIntervention,
+                INTERVENTION_FIELDS,
+                (
+                    self._intervention_row(o, position, line)
+                    for o in self.orders
+                    for position, line in enumerate(o.lines)
+                ),
+            ),
+        )
         through = OrderedIntervention.care_package_contents.through
-        copy_rows(through, ("orderedintervention", "interventiontype"), (
-            (line.id, part) for line in lines for part in line.contents
-        ))  # fmt: skip
-        build.count(NeedChangeReport, copy_rows(NeedChangeReport, REPORT_FIELDS, (
-            self._report_row(r) for r in self.reports)))  # fmt: skip
+        copy_rows(
+            through,
+            ("orderedintervention", "interventiontype"),
+            ((line.id, part) for line in lines for part in line.contents),
+        )
+        build.count(
+            NeedChangeReport,
+            copy_rows(NeedChangeReport, REPORT_FIELDS, (self._report_row(r) for r in self.reports)),
+        )
 
     def _decision_row(self, d: DecisionInfo) -> tuple:
         rng, name = self.rng, d.client.first_name
@@ -526,16 +580,25 @@ class _Histories:
         approved = d.approval == ApprovalStatus.APPROVED
         manager = d.client.unit.manager
         return (
-            d.id, d.client.id, d.officer, d.outcome, rules.decision_kind(kinds), "SoL 4 kap. 1 §",
-            d.decided_on, d.valid_from, None, d.hours,
-            f"{name} har behov som kan tillgodoses på annat sätt, genom anhöriga och "
-            "hjälpmedel." if refused else
-            f"{name} behöver stöd i vardagen för att kunna bo kvar hemma.",
+            d.id,
+            d.client.id,
+            d.officer,
+            d.outcome,
+            rules.decision_kind(kinds),
+            "SoL 4 kap. 1 §",
+            d.decided_on,
+            d.valid_from,
+            None,
+            d.hours,
+            f"{name} har behov som kan tillgodoses på annat sätt, genom anhöriga och hjälpmedel."
+            if refused
+            else f"{name} behöver stöd i vardagen för att kunna bo kvar hemma.",
             "Att kunna bo kvar hemma under trygga förhållanden.",
-            d.approval, manager if approved else None,
+            d.approval,
+            manager if approved else None,
             moment(min(d.decided_on + days(1), self.yesterday), rng) if approved else None,
             moment(d.decided_on, rng),
-        )  # fmt: skip
+        )
 
     def _order_row(self, o: OrderInfo) -> tuple:
         rng, name = self.rng, o.client.first_name
@@ -544,23 +607,35 @@ class _Histories:
         created = (o.sent_on or self.yesterday) - days(rng.randint(0, 3))
         visits = o.daily_visits
         return (
-            o.id, o.client.id, o.decision.id, o.provider.id, o.officer,
-            o.supersedes.id if o.supersedes else None, o.status, o.valid_from, o.valid_to,
-            o.order_text, visits,
+            o.id,
+            o.client.id,
+            o.decision.id,
+            o.provider.id,
+            o.officer,
+            o.supersedes.id if o.supersedes else None,
+            o.status,
+            o.valid_from,
+            o.valid_to,
+            o.order_text,
+            visits,
             "personlig omvårdnad, tillsyn och hjälp i hemmet." if visits else "",
             list(rng.choice(GOALS)),
             f"{name} har nedsatt balans och blir lätt trött.",
             f"{name} bor ensam i en lägenhet med hiss.",
             f"{name} har hjärtsvikt och artros i knäna.",
             f"{name} har alltid varit händig och vill klara sig själv.",
-            "[]", rng.randint(2, 5), moment(min(created, self.yesterday), rng),
+            "[]",
+            rng.randint(2, 5),
+            moment(min(created, self.yesterday), rng),
             o.ordered_minutes,
-            sent_at, o.officer if sent_at else None,
+            sent_at,
+            o.officer if sent_at else None,
             sent_at + datetime.timedelta(minutes=2) if sent_at else None,
             moment(o.received_on, rng, hours=(17, 18)) if o.received_on else None,
             coordinator if o.received_on else None,
-            o.executed_on, o.ended_reason,
-        )  # fmt: skip
+            o.executed_on,
+            o.ended_reason,
+        )
 
     def _intervention_row(self, o: OrderInfo, position: int, line: Line) -> tuple:
         row, name = line.row, o.client.first_name
@@ -569,31 +644,50 @@ class _Histories:
         level = row.level
         intended = FunctionLevel.MILD if row.orientation == S and level == "moderate" else level
         return (
-            line.id, o.id, line.type_id, area, category, line.period, line.occasions,
-            line.weekdays, line.every_n_weeks, line.minutes, line.double_staffing, level,
-            intended, row.description.format(name=name), row.goal.format(name=name),
-            row.orientation, position,
-        )  # fmt: skip
+            line.id,
+            o.id,
+            line.type_id,
+            area,
+            category,
+            line.period,
+            line.occasions,
+            line.weekdays,
+            line.every_n_weeks,
+            line.minutes,
+            line.double_staffing,
+            level,
+            intended,
+            row.description.format(name=name),
+            row.goal.format(name=name),
+            row.orientation,
+            position,
+        )
 
     def _report_row(self, r: ReportInfo) -> tuple:
         rng = self.rng
         increased = r.answer != NeedChangeAnswer.NO_CHANGE
         return (
-            r.order.id, r.reporter, moment(min(r.reported_on, self.yesterday), rng),
-            NeedChangeDirection.INCREASED if increased or rng.random() < 0.5
+            r.order.id,
+            r.reporter,
+            moment(min(r.reported_on, self.yesterday), rng),
+            NeedChangeDirection.INCREASED
+            if increased or rng.random() < 0.5
             else NeedChangeDirection.DECREASED,
-            NeedChangeDuration.LASTING if r.new_order else
-            rng.choice((NeedChangeDuration.LASTING, NeedChangeDuration.TEMPORARY)),
-            rng.choice((NeedChangeReason.ILLNESS, NeedChangeReason.HOSPITAL,
-                        NeedChangeReason.OTHER)),
+            NeedChangeDuration.LASTING
+            if r.new_order
+            else rng.choice((NeedChangeDuration.LASTING, NeedChangeDuration.TEMPORARY)),
+            rng.choice(
+                (NeedChangeReason.ILLNESS, NeedChangeReason.HOSPITAL, NeedChangeReason.OTHER)
+            ),
             f"{r.order.client.first_name} har blivit svagare och behöver mer hjälp.",
             r.answer,
             "Behovet är tillfälligt och ryms i nuvarande beställning."
-            if r.answer == NeedChangeAnswer.NO_CHANGE else "",
+            if r.answer == NeedChangeAnswer.NO_CHANGE
+            else "",
             r.order.officer if r.answer else None,
             moment(r.answered_on, rng, hours=(13, 16)) if r.answered_on else None,
             r.new_order.id if r.new_order else None,
-        )  # fmt: skip
+        )
 
 
 DECISION_FIELDS = (

@@ -297,8 +297,16 @@ class Scenario:
     then: Callable[[Order, dict[str, User], datetime.date], None] | None = None
 
 
-def _write(order, users, today, *, approved_days_ago: int, influence: str,
-           participants=("client",), **fields) -> ImplementationPlan:  # fmt: skip
+def _write(
+    order,
+    users,
+    today,
+    *,
+    approved_days_ago: int,
+    influence: str,
+    participants=("client",),
+    **fields,
+) -> ImplementationPlan:
     """Start the plan from the order, write it with the client's words and complete it: the
     client approved it `approved_days_ago` days ago (recorded today)."""
     writer = users[_staff(order)[1]]
@@ -353,19 +361,26 @@ def _items(plan: ImplementationPlan, words: dict) -> list[services.PlanItemInput
 def _ready_late(order, users, today):
     """Approved by Elsa yesterday, months after her help started: ready, but late."""
     _write(
-        order, users, today, approved_days_ago=1, participants=("client", "relative"),
+        order,
+        users,
+        today,
+        approved_days_ago=1,
+        participants=("client", "relative"),
         influence="Elsa och dottern Anna bestämde tiderna för morgonbesöket och duschen.",
         my_goal="Jag vill bo kvar hemma och klara så mycket som möjligt själv.",
-    )  # fmt: skip
+    )
 
 
 def _ready_on_time(order, users, today):
     _write(
-        order, users, today, approved_days_ago=1,
+        order,
+        users,
+        today,
+        approved_days_ago=1,
         influence="Britt-Marie ville duscha på förmiddagen och att samma personal kommer på "
         "natten, så att hon känner igen dem.",
         my_goal="Jag vill kunna bo kvar i min lägenhet och känna mig trygg på natten.",
-    )  # fmt: skip
+    )
 
 
 def _approved(approved_days_ago: int, influence: str, my_goal: str, participants=("client",)):
@@ -373,9 +388,14 @@ def _approved(approved_days_ago: int, influence: str, my_goal: str, participants
 
     def then(order, users, today):
         plan = _write(
-            order, users, today, approved_days_ago=approved_days_ago, influence=influence,
-            participants=participants, my_goal=my_goal,
-        )  # fmt: skip
+            order,
+            users,
+            today,
+            approved_days_ago=approved_days_ago,
+            influence=influence,
+            participants=participants,
+            my_goal=my_goal,
+        )
         services.plan_review(plan=plan, by=order.ordered_by, approve=True)
 
     return then
@@ -383,10 +403,13 @@ def _approved(approved_days_ago: int, influence: str, my_goal: str, participants
 
 def _returned(order, users, today):
     plan = _write(
-        order, users, today, approved_days_ago=2,
+        order,
+        users,
+        today,
+        approved_days_ago=2,
         influence="Birgit ville ha duschen på lördagar och själv välja kläder på morgonen.",
         my_goal="Jag vill känna mig trygg hemma.",
-    )  # fmt: skip
+    )
     services.plan_review(
         plan=plan,
         by=order.ordered_by,
@@ -402,10 +425,13 @@ def _approved_then_changed(order, users, today):
     """Approved against the executed order; then the officer sends a change with morning care
     and supervision from next week, so the plan must be revised (004 §4.2.4)."""
     plan = _write(
-        order, users, today, approved_days_ago=1,
+        order,
+        users,
+        today,
+        approved_days_ago=1,
         influence="Maj-Britt ville att städning och tvätt görs samma dag, på förmiddagen.",
         my_goal="Jag vill ha det rent och fint hemma och bestämma själv hur.",
-    )  # fmt: skip
+    )
     officer = order.ordered_by
     services.plan_review(plan=plan, by=officer, approve=True)
     order_services.need_change_report(
@@ -420,9 +446,13 @@ def _approved_then_changed(order, users, today):
     rows = (*order_demo.HOME_HELP, order_demo.MORNING_CARE, order_demo.SUPERVISION)
     client = order.client
     decision = order_demo._decision(
-        client, officer, starts, rows, kind=order_demo.BOTH,
+        client,
+        officer,
+        starts,
+        rows,
+        kind=order_demo.BOTH,
         reasoning="Ökat behov av personlig omvårdnad och tillsyn efter rapport från utföraren.",
-    )  # fmt: skip
+    )
     change = order_services.order_change_create(
         order=order, by=officer, valid_from=starts, decision=decision
     )
@@ -509,8 +539,12 @@ def load() -> core_demo.DemoResult:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext('ramtid.load_demo'))")
         before = _counts()
         today = timezone.localdate()
-        users = {user.username: user for user in User.objects.filter(
-            username__in=[spec.username for spec in core_demo.USERS])}  # fmt: skip
+        users = {
+            user.username: user
+            for user in User.objects.filter(
+                username__in=[spec.username for spec in core_demo.USERS]
+            )
+        }
         clients = order_demo._demo_clients()
         for scenario in SCENARIOS:
             _build(scenario, clients[scenario.client], users, today)
@@ -589,9 +623,11 @@ def _lisa(order, users, today):
     )
     # The approval given with the completion, as the API does.
     services.plan_complete(
-        plan=plan, by=writer, client_approved_on=LISA_APPROVED_ON,
+        plan=plan,
+        by=writer,
+        client_approved_on=LISA_APPROVED_ON,
         client_approval_how="Muntligt i hemmet, med dottern Linnéa närvarande.",
-    )  # fmt: skip
+    )
     services.plan_review(plan=plan, by=order.ordered_by, approve=True)
     services.plan_follow_up(
         plan=plan,

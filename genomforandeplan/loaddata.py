@@ -204,8 +204,11 @@ class _Plans:
                 continue
             version.review = (ReviewOutcome.APPROVED, reviewed, "")
             plan.status = PlanStatus.APPROVED
-            later = [o for o in chain.orders if o.sent_on and o.sent_on > version.approved_on
-                     and o is not version.order]  # fmt: skip
+            later = [
+                o
+                for o in chain.orders
+                if o.sent_on and o.sent_on > version.approved_on and o is not version.order
+            ]
             if later and rng.random() < 0.6:
                 change = later[0]
                 again = max(change.sent_on, change.valid_from) + days(rng.randint(5, 40))
@@ -240,37 +243,97 @@ class _Plans:
 
     def write(self) -> None:
         build, rng = self.build, self.rng
-        build.count(ContactAssignment, copy_rows(ContactAssignment, (
-            "order", "contact_person", "deputy", "assigned_by", "assigned_on",
-        ), self.assignments))  # fmt: skip
-        for plan, pk in zip(self.plans, reserve_ids(ImplementationPlan, len(self.plans)),
-                            strict=True):  # fmt: skip
+        build.count(
+            ContactAssignment,
+            copy_rows(
+                ContactAssignment,
+                (
+                    "order",
+                    "contact_person",
+                    "deputy",
+                    "assigned_by",
+                    "assigned_on",
+                ),
+                self.assignments,
+            ),
+        )
+        for plan, pk in zip(
+            self.plans, reserve_ids(ImplementationPlan, len(self.plans)), strict=True
+        ):
             plan.id = pk
         versions = [version for plan in self.plans for version in plan.versions]
         for version, pk in zip(versions, reserve_ids(PlanVersion, len(versions)), strict=True):
             version.id = pk
         texts = {plan.id: self._texts(plan) for plan in self.plans}
-        build.count(ImplementationPlan, copy_rows(ImplementationPlan, PLAN_FIELDS, (
-            self._plan_row(plan, texts[plan.id]) for plan in self.plans)))  # fmt: skip
-        build.count(PlanItem, copy_rows(PlanItem, ITEM_FIELDS, (
-            (plan.id, *item) for plan in self.plans for item in self._items(plan.working)
-        )))  # fmt: skip
-        build.count(PlanVersion, copy_rows(PlanVersion, VERSION_FIELDS, (
-            (version.id, plan.id, version.number, version.order.id,
-             as_json(self._snapshot(plan, version, texts[plan.id])), version.approved_on,
-             plan.writer, moment(version.completed_on, rng))
-            for plan in self.plans for version in plan.versions
-        )))  # fmt: skip
-        build.count(PlanReview, copy_rows(PlanReview, REVIEW_FIELDS, (
-            (version.id, outcome, comment, _officer(plan), moment(on, rng, hours=(9, 17)))
-            for plan in self.plans for version in plan.versions if version.review
-            for outcome, on, comment in [version.review]
-        )))  # fmt: skip
-        build.count(PlanFollowUp, copy_rows(PlanFollowUp, FOLLOW_UP_FIELDS, (
-            (plan.id, day, rng.choice(FOLLOW_UP_NOTES).format(name=plan.chain.client.first_name),
-             changed, plan.writer)
-            for plan in self.plans for day, changed in plan.follow_ups
-        )))  # fmt: skip
+        build.count(
+            ImplementationPlan,
+            copy_rows(
+                ImplementationPlan,
+                PLAN_FIELDS,
+                (self._plan_row(plan, texts[plan.id]) for plan in self.plans),
+            ),
+        )
+        build.count(
+            PlanItem,
+            copy_rows(
+                PlanItem,
+                ITEM_FIELDS,
+                ((plan.id, *item) for plan in self.plans for item in self._items(plan.working)),
+            ),
+        )
+        build.count(
+            PlanVersion,
+            copy_rows(
+                PlanVersion,
+                VERSION_FIELDS,
+                (
+                    (
+                        version.id,
+                        plan.id,
+                        version.number,
+                        version.order.id,
+                        as_json(self._snapshot(plan, version, texts[plan.id])),
+                        version.approved_on,
+                        plan.writer,
+                        moment(version.completed_on, rng),
+                    )
+                    for plan in self.plans
+                    for version in plan.versions
+                ),
+            ),
+        )
+        build.count(
+            PlanReview,
+            copy_rows(
+                PlanReview,
+                REVIEW_FIELDS,
+                (
+                    (version.id, outcome, comment, _officer(plan), moment(on, rng, hours=(9, 17)))
+                    for plan in self.plans
+                    for version in plan.versions
+                    if version.review
+                    for outcome, on, comment in [version.review]
+                ),
+            ),
+        )
+        build.count(
+            PlanFollowUp,
+            copy_rows(
+                PlanFollowUp,
+                FOLLOW_UP_FIELDS,
+                (
+                    (
+                        plan.id,
+                        day,
+                        rng.choice(FOLLOW_UP_NOTES).format(name=plan.chain.client.first_name),
+                        changed,
+                        plan.writer,
+                    )
+                    for plan in self.plans
+                    for day, changed in plan.follow_ups
+                ),
+            ),
+        )
 
     def _texts(self, plan: PlanInfo) -> dict:
         """What the contact person wrote with the client: the same in the working copy and in
@@ -284,8 +347,12 @@ class _Plans:
         if first_approval:
             prepared = max(plan.chain.orders[0].valid_from, first_approval - days(3))
             done = steps if plan.follow_ups else steps[:-1]
-            checklist = {key: (prepared if key in {"read_order", "prepare_meeting"}
-                               else first_approval).isoformat() for key in done}  # fmt: skip
+            checklist = {
+                key: (
+                    prepared if key in {"read_order", "prepare_meeting"} else first_approval
+                ).isoformat()
+                for key in done
+            }
         else:
             checklist = {key: plan.started_on.isoformat() for key in steps[:2]}
         return {
@@ -298,48 +365,73 @@ class _Plans:
             "meeting_place": place,
             "meeting_place_other": "På dagverksamheten" if place == "other" else "",
             "client_influence": rng.choice(INFLUENCES).format(name=name),
-            "deviation_reason": f"{name} var på korttidsboende när planen skrevs." if absent
+            "deviation_reason": f"{name} var på korttidsboende när planen skrevs."
+            if absent
             else "",
             "deviation_helper": "Dottern, som känner hennes eller hans vanor." if absent else "",
-            "life_story": rng.choice(LIFE_STORIES).format(name=name) if rng.random() < 0.6
-            else "",
+            "life_story": rng.choice(LIFE_STORIES).format(name=name) if rng.random() < 0.6 else "",
             "checklist": checklist,
-            "client_approval_how": rng.choice(("Muntligt i hemmet.", "Muntligt per telefon.",
-                                               "Skriftligt.")),
-        }  # fmt: skip
+            "client_approval_how": rng.choice(
+                ("Muntligt i hemmet.", "Muntligt per telefon.", "Skriftligt.")
+            ),
+        }
 
     def _plan_row(self, plan: PlanInfo, texts: dict) -> tuple:
         reviews = sum(1 for version in plan.versions if version.review)
         lock = 1 + 2 * len(plan.versions) + reviews + (plan.status == PlanStatus.DRAFT)
         return (
-            plan.id, plan.chain.client.id, plan.chain.provider.id, plan.order.id, plan.status,
-            lock, plan.working.daily_visits, *(texts[key] for key in HEADING_FIELDS),
-            texts["participants"], texts["meeting_place"], texts["meeting_place_other"],
-            texts["client_influence"], texts["deviation_reason"], texts["deviation_helper"],
-            texts["life_story"], as_json(texts["checklist"]), "{}", None, "", plan.writer,
+            plan.id,
+            plan.chain.client.id,
+            plan.chain.provider.id,
+            plan.order.id,
+            plan.status,
+            lock,
+            plan.working.daily_visits,
+            *(texts[key] for key in HEADING_FIELDS),
+            texts["participants"],
+            texts["meeting_place"],
+            texts["meeting_place_other"],
+            texts["client_influence"],
+            texts["deviation_reason"],
+            texts["deviation_helper"],
+            texts["life_story"],
+            as_json(texts["checklist"]),
+            "{}",
+            None,
+            "",
+            plan.writer,
             moment(plan.started_on, self.rng),
-        )  # fmt: skip
+        )
 
     def _items(self, order: OrderInfo) -> list[tuple]:
         return [
-            (line.type_id, line.period, line.occasions, line.every_n_weeks, position,
-             *_words(line.row.name, line.row.name.lower()))
+            (
+                line.type_id,
+                line.period,
+                line.occasions,
+                line.every_n_weeks,
+                position,
+                *_words(line.row.name, line.row.name.lower()),
+            )
             for position, line in enumerate(order.lines)
-        ]  # fmt: skip
+        ]
 
     def _snapshot(self, plan: PlanInfo, version: VersionInfo, texts: dict) -> dict:
         """As genomforandeplan.services.snapshot freezes a plan."""
         items = []
         for line in version.order.lines:
-            item = rules.Item(line.type_id, line.row.name, line.period, line.occasions,
-                              line.every_n_weeks)  # fmt: skip
+            item = rules.Item(
+                line.type_id, line.row.name, line.period, line.occasions, line.every_n_weeks
+            )
             words = _words(line.row.name, line.row.name.lower())
-            items.append({
-                "name": line.row.name,
-                "intervention_type_id": line.type_id,
-                "frequency": _frequency(item),
-                "headings": dict(zip(HEADING_FIELDS, words, strict=True)),
-            })  # fmt: skip
+            items.append(
+                {
+                    "name": line.row.name,
+                    "intervention_type_id": line.type_id,
+                    "frequency": _frequency(item),
+                    "headings": dict(zip(HEADING_FIELDS, words, strict=True)),
+                }
+            )
         return {
             "order_id": version.order.id,
             "headings": {key: texts[key] for key in HEADING_FIELDS},

@@ -254,9 +254,12 @@ def generate(
     stage leaves nothing behind."""
     require_marked_database()
     build = LoadData(
-        clients=clients, seed=seed, municipality_name=municipality, today=today,
+        clients=clients,
+        seed=seed,
+        municipality_name=municipality,
+        today=today,
         visits_dir=visits_dir,
-    )  # fmt: skip
+    )
     loaders = [import_string(path) for path in settings.RAMTID_LOAD_DATA_LOADERS]
     with transaction.atomic():
         _attribute_history(build)
@@ -446,8 +449,10 @@ def _organisations(build: LoadData, rng: random.Random) -> None:
     # start page spans all 20,000 clients.
     everywhere = f"{slug}.handlaggare.alla"
     people += [(everywhere, Role.CASE_OFFICER, unit) for unit in units]
-    people += [(f"{slug}.avgift", Role.FEE_OFFICER, None), (f"{slug}.admin", Role.ADMINISTRATOR,
-                                                            None)]  # fmt: skip
+    people += [
+        (f"{slug}.avgift", Role.FEE_OFFICER, None),
+        (f"{slug}.admin", Role.ADMINISTRATOR, None),
+    ]
 
     usernames = list(dict.fromkeys(username for username, _role, _org in people))
     joined = moment(build.today - days(800), rng)
@@ -488,15 +493,26 @@ def _organisations(build: LoadData, rng: random.Random) -> None:
 
     build.all_units_officer = user_ids[everywhere]
     build.units = [
-        UnitInfo(unit.pk, unit.name, number, ids(Role.CASE_OFFICER, unit),
-                 ids(Role.UNIT_MANAGER, unit)[0])
+        UnitInfo(
+            unit.pk,
+            unit.name,
+            number,
+            ids(Role.CASE_OFFICER, unit),
+            ids(Role.UNIT_MANAGER, unit)[0],
+        )
         for number, unit in enumerate(units, start=1)
-    ]  # fmt: skip
+    ]
     build.providers = [
-        ProviderInfo(provider.pk, provider.name, number, PROVIDERS[number - 1][2],
-                     ids(Role.PROVIDER_COORDINATOR, provider), ids(Role.CONTACT_PERSON, provider))
+        ProviderInfo(
+            provider.pk,
+            provider.name,
+            number,
+            PROVIDERS[number - 1][2],
+            ids(Role.PROVIDER_COORDINATOR, provider),
+            ids(Role.CONTACT_PERSON, provider),
+        )
         for number, provider in enumerate(providers, start=1)
-    ]  # fmt: skip
+    ]
     build.shared["unit_clients"] = unit_clients
 
 
@@ -527,26 +543,65 @@ def _clients(build: LoadData, rng: random.Random) -> None:
             officer = rng.choice(unit.officers) if rng.random() < 0.95 else None
             client = ClientInfo(next(ids), unit, officer, first, registered, number)
             clients.append(client)
-            rows.append((
-                client.id, municipality.pk, unit.id, officer, number, first, last, gender,
-                f"{rng.choice(streets)} {rng.randint(1, 120)}",
-                f"{postal_prefix} {rng.randint(30, 79):02d}",
-                "Stockholm" if stockholm else municipality.name,
-                # PTS keeps 08-465 004 00–99 for fiction; some clients have no phone recorded.
-                f"08-465 004 {rng.randint(0, 99):02d}" if rng.random() < 0.8 else "",
-                rng.random() < 0.005,
-                moment(registered, rng),
-            ))  # fmt: skip
+            rows.append(
+                (
+                    client.id,
+                    municipality.pk,
+                    unit.id,
+                    officer,
+                    number,
+                    first,
+                    last,
+                    gender,
+                    f"{rng.choice(streets)} {rng.randint(1, 120)}",
+                    f"{postal_prefix} {rng.randint(30, 79):02d}",
+                    "Stockholm" if stockholm else municipality.name,
+                    # PTS keeps 08-465 004 00–99 for fiction; some clients have no phone recorded.
+                    f"08-465 004 {rng.randint(0, 99):02d}" if rng.random() < 0.8 else "",
+                    rng.random() < 0.005,
+                    moment(registered, rng),
+                )
+            )
             if rng.random() < 0.35:
                 relatives.append(_relative(rng, client.id, last))
-    build.count(Client, copy_rows(Client, (
-        "id", "municipality", "ordering_unit", "responsible_officer", "personal_number",
-        "first_name", "last_name", "gender", "street_address", "postal_code", "city", "phone",
-        "protected_identity", "created_at",
-    ), rows))  # fmt: skip
-    build.count(ClientRelative, copy_rows(ClientRelative, (
-        "client", "kind", "name", "relationship", "phone", "email",
-    ), relatives))  # fmt: skip
+    build.count(
+        Client,
+        copy_rows(
+            Client,
+            (
+                "id",
+                "municipality",
+                "ordering_unit",
+                "responsible_officer",
+                "personal_number",
+                "first_name",
+                "last_name",
+                "gender",
+                "street_address",
+                "postal_code",
+                "city",
+                "phone",
+                "protected_identity",
+                "created_at",
+            ),
+            rows,
+        ),
+    )
+    build.count(
+        ClientRelative,
+        copy_rows(
+            ClientRelative,
+            (
+                "client",
+                "kind",
+                "name",
+                "relationship",
+                "phone",
+                "email",
+            ),
+            relatives,
+        ),
+    )
     build.client_rows = clients
 
 
@@ -572,5 +627,11 @@ def _relative(rng: random.Random, client_id: int, last_name: str) -> tuple:
     ascii_name = slugify(f"{first}.{surname}".replace(".", "-")).replace("-", ".")
     email = f"{ascii_name}@example.com" if rng.random() < 0.3 else ""
     # PTS keeps 070-174 06 05–99 for fiction.
-    return (client_id, kind, f"{first} {surname}", relationship,
-            f"070-174 06 {rng.randint(5, 99):02d}", email)  # fmt: skip
+    return (
+        client_id,
+        kind,
+        f"{first} {surname}",
+        relationship,
+        f"070-174 06 {rng.randint(5, 99):02d}",
+        email,
+    )

@@ -146,8 +146,10 @@ def _counts() -> dict[str, int]:
 
 def _follow_up(today: datetime.date) -> None:
     demo_months = months(today)
-    users = {user.username: user for user in User.objects.filter(
-        username__in=[spec.username for spec in core_demo.USERS])}  # fmt: skip
+    users = {
+        user.username: user
+        for user in User.objects.filter(username__in=[spec.username for spec in core_demo.USERS])
+    }
     orders = list(
         Order.objects.filter(
             client__municipality__code__in=[core_demo.JARFALLA, core_demo.STOCKHOLM],
@@ -224,12 +226,17 @@ def _visits(order: Order, name: str, demo_months, first, end, today) -> list[tup
                 status, reason = "frånvaro", ABSENCE_REASON
             elif rng.random() < 0.02:
                 status, reason = "avböjd", DECLINED_REASON
-            rows.append((
-                number, f"{at:%Y-%m-%d %H:%M}",
-                f"{at + datetime.timedelta(minutes=minutes):%Y-%m-%d %H:%M}",
-                # The same three staff, by weekday and visit: continuity.
-                staff[(day.weekday() + slot) % 3], status, reason,
-            ))  # fmt: skip
+            rows.append(
+                (
+                    number,
+                    f"{at:%Y-%m-%d %H:%M}",
+                    f"{at + datetime.timedelta(minutes=minutes):%Y-%m-%d %H:%M}",
+                    # The same three staff, by weekday and visit: continuity.
+                    staff[(day.weekday() + slot) % 3],
+                    status,
+                    reason,
+                )
+            )
         day += datetime.timedelta(days=1)
     return rows
 
@@ -248,9 +255,11 @@ def _import(provider_name: str, rows: list[tuple], demo_months, users) -> None:
     slug = provider_name.lower().split()[0].replace("å", "a").replace("ä", "a").replace("ö", "o")
     name = f"{FILE_PREFIX}{slug}-{demo_months[0]:%Y-%m}-{demo_months[-1]:%Y-%m}.csv"
     created = imports.create_file_import(
-        provider=provider, by=coordinator, file_name=name,
+        provider=provider,
+        by=coordinator,
+        file_name=name,
         stream=io.BytesIO(out.getvalue().encode("utf-8")),
-    )  # fmt: skip
+    )
     done = imports.run_import(import_id=created.pk)
     if done.status != ImportStatus.DONE:
         # The demo's own rows: a rejection is a fault in this module, shown in full.
@@ -264,20 +273,30 @@ def _explain(clients, demo_months, users, today) -> None:
         order__client=clients[EXPLAINED], month=demo_months[-1]
     ).first()
     if waiting is not None:
-        _give(waiting, users["samordnare.strandvagen"], ExplanationCategory.ABSENCE,
-              "Karin var på korttidsboende fem dagar medan dottern var bortrest; besöken "
-              "ställdes in.", today)  # fmt: skip
+        _give(
+            waiting,
+            users["samordnare.strandvagen"],
+            ExplanationCategory.ABSENCE,
+            "Karin var på korttidsboende fem dagar medan dottern var bortrest; besöken "
+            "ställdes in.",
+            today,
+        )
     approved = (
         MonthlyTimeResult.objects.filter(order__client=clients[APPROVED], month=demo_months[-2])
         .order_by("order__valid_from")
         .first()
     )
     if approved is not None:
-        approved = _give(approved, users["samordnare"], ExplanationCategory.TEMPORARY_NEED,
-                         "Gösta hade influensa och behövde hjälp med alla måltider i två "
-                         "veckor.", today)  # fmt: skip
-        monthly.decide_month(result=approved, by=approved.order.ordered_by,
-                             decision=ExplanationDecision.APPROVED)  # fmt: skip
+        approved = _give(
+            approved,
+            users["samordnare"],
+            ExplanationCategory.TEMPORARY_NEED,
+            "Gösta hade influensa och behövde hjälp med alla måltider i två veckor.",
+            today,
+        )
+        monthly.decide_month(
+            result=approved, by=approved.order.ordered_by, decision=ExplanationDecision.APPROVED
+        )
 
 
 def _give(result: MonthlyTimeResult, by: User, category: str, text: str, today):
@@ -347,8 +366,10 @@ COMPLAINTS = (
 def _complaints(today: datetime.date) -> None:
     """The demo's complaints, through the services, with the days they were registered,
     answered and closed recorded as they happened (the services stamp today)."""
-    users = {user.username: user for user in User.objects.filter(
-        username__in=[spec.username for spec in core_demo.USERS])}  # fmt: skip
+    users = {
+        user.username: user
+        for user in User.objects.filter(username__in=[spec.username for spec in core_demo.USERS])
+    }
     for spec in COMPLAINTS:
         first, last = spec.client.split(" ", 1)
         client = Client.objects.filter(

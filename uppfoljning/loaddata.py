@@ -134,8 +134,14 @@ def write_visits(build: LoadData, directory: Path) -> dict:
             writer = csv.writer(out, delimiter=";")
             writer.writerow(HEADER)
             writer.writerows(rows.of(clients, month_days))
-        files.append({"provider": provider.id, "provider_name": provider.name, "file": name,
-                      "rows": rows.count})  # fmt: skip
+        files.append(
+            {
+                "provider": provider.id,
+                "provider_name": provider.name,
+                "file": name,
+                "rows": rows.count,
+            }
+        )
         total += rows.count
     manifest = {
         "month": f"{month:%Y-%m}",
@@ -168,8 +174,9 @@ def _client(rng, chain: Chain, month, month_days, provider) -> _Client | None:
     per_day = min(6, max(2, 3 + order.daily_visits + rng.choice((-1, 0, 0, 1))))
     if night:
         per_day = min(per_day, 5)  # the night visit makes the sixth
-    client = _Client(chain, in_force, _spelling(chain, provider, month), rng.uniform(low, high),
-                     per_day, night)  # fmt: skip
+    client = _Client(
+        chain, in_force, _spelling(chain, provider, month), rng.uniform(low, high), per_day, night
+    )
     if rng.random() < ABSENCE_SHARE:
         days = sorted(in_force)
         start = rng.choice(days)
@@ -288,11 +295,27 @@ class _Rows:
                     # count both, so each row has half the slot's share.
                     length = max(5, length // 2)
                     self.count += 1
-                    yield (self.first_id + self.count, number, at(day, start),
-                           at(day, start + length), second, "", status, reason)  # fmt: skip
+                    yield (
+                        self.first_id + self.count,
+                        number,
+                        at(day, start),
+                        at(day, start + length),
+                        second,
+                        "",
+                        status,
+                        reason,
+                    )
                 self.count += 1
-                yield (self.first_id + self.count, number, at(day, start), at(day, start + length),
-                       staff, "", status, reason)  # fmt: skip
+                yield (
+                    self.first_id + self.count,
+                    number,
+                    at(day, start),
+                    at(day, start + length),
+                    staff,
+                    "",
+                    status,
+                    reason,
+                )
 
     def _night(self, day, patrol, staff) -> Iterator[tuple]:
         rng, at = self.rng, self.at
@@ -305,6 +328,14 @@ class _Rows:
             if day in client.absent:
                 status, reason = ABSENT, client.absence_reason
             self.count += 1
-            yield (self.first_id + self.count, client.spelled, at(day, clock),
-                   at(day, clock + minutes), staff, "", status, reason)  # fmt: skip
+            yield (
+                self.first_id + self.count,
+                client.spelled,
+                at(day, clock),
+                at(day, clock + minutes),
+                staff,
+                "",
+                status,
+                reason,
+            )
             clock += minutes + 10 + int(rng.random() * 15)
