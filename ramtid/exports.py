@@ -1,15 +1,21 @@
 """Files for spreadsheets, in one place for every export: CSV as Swedish Excel opens it (UTF-8
-with a BOM, semicolons, CRLF), whole or streamed, and Excel files (xlsxwriter), with no cell a
+with a BOM, semicolons, CRLF), whole or streamed, and Excel files (openpyxl), with no cell a
 spreadsheet would run as a formula."""
 
 from __future__ import annotations
 
 import csv
+import datetime
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
-import xlsxwriter
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
 # Excel reads a cell beginning with these as a formula (a tab or carriage return it skips first).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -62,36 +68,88 @@ def csv_streaming_response(
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _xlsx_cell(sheet, value):
+    """A cell as the list shows it: numbers stay numbers, everything else (dates too) is text,
+    never a formula (openpyxl would read text starting with "=" as one; the data type is set
+    after the value, and formula-like text is made safe as in the CSV besides)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    cell = WriteOnlyCell(sheet, value=spreadsheet_safe(str(value)))
+    cell.data_type = "s"
+    return cell
+
+
 def xlsx_response(
     filename: str, sheets: Iterable[tuple[str, Iterable, Iterable[Iterable]]]
 ) -> HttpResponse:
-    """An Excel file with a sheet per (title, header, rows): text is written as text, never
-    as a formula or a number guessed from it, and formula-like text is made safe as in the CSV;
-    numbers stay numbers, the header is bold and stays in view."""
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(
-        buffer,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-        },
-    )
-    bold = workbook.add_format({"bold": True})
+    """An Excel file with a sheet per (title, header, rows), written row by row (openpyxl's
+    write-only mode keeps no sheet in memory): text is written as text, never as a formula or
+    a number guessed from it; numbers stay numbers, the header is bold and stays in view."""
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
     for title, header, rows in sheets:
-        sheet = workbook.add_worksheet(title[:31])  # Excel's longest sheet name
-        sheet.write_row(0, 0, [str(cell) for cell in header], bold)
-        for index, row in enumerate(rows, start=1):
-            for column, value in enumerate(row):
-                if value is None or value == "":
-                    continue
-                if isinstance(value, bool) or not isinstance(value, int | float):  # dates, text
-                    sheet.write_string(index, column, spreadsheet_safe(str(value)))
-                else:
-                    sheet.write_number(index, column, value)
-        sheet.freeze_panes(1, 0)
-    workbook.close()
+        sheet = workbook.create_sheet(title[:31])  # Excel's longest sheet name
+        sheet.freeze_panes = "A2"
+        heading = []
+        for value in header:
+            cell = WriteOnlyCell(sheet, value=spreadsheet_safe(str(value)))
+            cell.data_type = "s"
+            cell.font = bold
+            heading.append(cell)
+        sheet.append(heading)
+        for row in rows:
+            sheet.append([_xlsx_cell(sheet, value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Lists as files: a list declares its columns once, and every export of it goes through here.
+
+FORMATS = ("csv", "xlsx")
+EXPORT_CHUNK = 500  # rows read (and decorated) at a time: a long list is never held whole
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a list's file: its heading and how a row's cell is read. A cell is a
+    number, a date or text (None for nothing); `spreadsheet_safe` is applied on writing."""
+
+    heading: str
+    value: Callable[[Any], Any]
+
+
+def local_day(moment) -> datetime.date | None:
+    """A point in time as the day it was where the user is (files show days, as lists do)."""
+    if moment is None:
+        return None
+    if isinstance(moment, datetime.datetime):
+        return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
+    return moment
+
+
+def in_chunks(ids: Sequence, read: Callable[[list], Iterable], size: int = EXPORT_CHUNK):
+    """The rows of `ids`, in their order, read `size` at a time by `read` (which reads one
+    chunk with a fixed number of queries): the whole list is never in memory at once."""
+    for start in range(0, len(ids), size):
+        yield from read(list(ids[start : start + size]))
+
+
+def list_response(
+    fmt: str, *, filename: str, title: str, columns: Sequence[Column], rows: Iterable
+) -> HttpResponseBase:
+    """A list as a file: CSV (streamed line by line) or Excel (written row by row). `rows` may
+    be a generator that reads the database chunk by chunk: it is read as the file is written,
+    after the view has returned, so whatever must be logged about the rows is logged before."""
+    if fmt not in FORMATS:
+        raise Http404
+    header = [str(column.heading) for column in columns]
+    cells = ([column.value(row) for column in columns] for row in rows)
+    if fmt == "csv":
+        return csv_streaming_response(f"{filename}.csv", header, cells)
+    return xlsx_response(f"{filename}.xlsx", [(str(title), header, cells)])
