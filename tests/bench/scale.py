@@ -21,6 +21,7 @@ access log, sessions) is rolled back at the end, so the kept data stays as gener
 from __future__ import annotations
 
 import argparse
+import datetime
 import gc
 import hashlib
 import importlib
@@ -39,6 +40,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ramtid.settings")
 
 # Targets at p95 in milliseconds, one request at a time (issue 8).
 LIST_TARGET, DETAIL_TARGET, PDF_TARGET = 150, 80, 400
+# Issue 11: the worklists, the manager's dashboard and the coverage report of a whole unit.
+REPORT_TARGET = 300
 MIN_ROUNDS = 5
 WARM_UP = 2
 
@@ -176,6 +179,8 @@ def pages(municipality_name: str = "Stockholm") -> list[Page]:
     sees all ten units, the largest provider."""
     from django.db.models import Count, Q
     from django.urls import reverse
+    from django.utils import timezone
+    from django.utils.http import urlencode
 
     from bestallning.models import Order
     from genomforandeplan.choices import PlanStatus
@@ -236,6 +241,9 @@ def pages(municipality_name: str = "Stockholm") -> list[Page]:
     client: Client = plan.client
     provider_name = f"{provider.name}, {provider.n} brukare"
     district = f"{unit.name}, {unit.n} brukare"
+    today = timezone.localdate()
+    year_ago = today - datetime.timedelta(days=365)
+    year = {"fran": f"{year_ago:%Y-%m-%d}", "till": f"{today:%Y-%m-%d}"}
     return [
         Page("Start: handläggare i en stadsdel", district, officer, reverse("start"),
              LIST_TARGET),
@@ -267,6 +275,14 @@ def pages(municipality_name: str = "Stockholm") -> list[Page]:
         Page("API: genomförandeplaner", provider_name, coordinator, "/api/genomforandeplaner/",
              LIST_TARGET),
         Page("API: insatskatalogen", provider_name, coordinator, "/api/insatser/", LIST_TARGET),
+        Page("Arbetslista: saknade och sena planer", district, officer,
+             reverse("worklist", args=["saknade-planer"]), REPORT_TARGET),
+        Page("Arbetslista: planer att skriva", provider_name, coordinator,
+             reverse("worklist", args=["planer-att-skriva"]), REPORT_TARGET),
+        Page("Planrapporten, ett år", district, manager,
+             reverse("plan_report") + "?" + urlencode({**year, "enhet": unit.pk}), REPORT_TARGET),
+        Page("Planrapporten, ett år", provider_name, coordinator,
+             reverse("plan_report") + "?" + urlencode(year), REPORT_TARGET),
     ]  # fmt: skip
 
 

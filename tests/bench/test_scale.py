@@ -26,7 +26,7 @@ def test_every_page_answers_and_is_reported_against_its_target(small):
     assert [(page.label, page.error) for page in measured] == [
         (page.label, "") for page in measured
     ]
-    assert len(measured) == 18
+    assert len(measured) == 22
     for page in measured:
         assert len(page.timings) == 1
         assert page.queries and page.size
@@ -34,6 +34,7 @@ def test_every_page_answers_and_is_reported_against_its_target(small):
     assert report.count("\n") == len(measured) + 1
     assert "| Start: samordnare hos största utföraren |" in report
     assert "150 ms" in report and "80 ms" in report and "400 ms" in report
+    assert "| Planrapporten, ett år |" in report and "300 ms" in report
 
 
 def test_the_pages_are_those_of_the_largest_scopes(small):
