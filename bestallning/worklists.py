@@ -14,11 +14,18 @@ from bestallning.choices import ApprovalStatus, OrderStatus
 from bestallning.forms import OrderExecuteForm
 from ramtid import permissions as core_permissions
 from ramtid.choices import Role
+from ramtid.exports import Column, local_day
 from ramtid.formatting import hhmm
 from ramtid.models import Provider
-from ramtid.worklists import Worklist, WorklistFilters
+from ramtid.worklists import Sort, Worklist, WorklistFilters, by_client_name, client_columns
 
 ORDERS = _("Beställningar")
+
+# The files' columns and the sorts several lists share.
+PROVIDER = Column(_("Utförare"), lambda row: row.provider.name)
+VALID_FROM = Column(_("Gäller från"), lambda row: row.valid_from)
+BY_PROVIDER = Sort(_("Utförare"), ("provider__name", "client__last_name", "pk"))
+BY_VALID_FROM = Sort(_("Gäller från"), ("valid_from", "pk"))
 
 
 def _officer_units(user) -> set[int]:
@@ -37,6 +44,14 @@ class DecisionsToApprove(Worklist):
     empty = _("Inga beslut väntar på ditt godkännande.")
     head_template = "bestallning/worklists/decisions_head.html"
     row_template = "bestallning/worklists/decision_row.html"
+    sorts = {"namn": by_client_name(), "giltigt": BY_VALID_FROM}
+    columns = (
+        *client_columns(),
+        Column(_("Beslutsdatum"), lambda row: row.decided_on),
+        Column(_("Omfattning (tim/mån)"), lambda row: row.hours_hhmm),
+        Column(_("Giltigt från"), lambda row: row.valid_from),
+        Column(_("Handläggare"), lambda row: str(row.decided_by or "")),
+    )
 
     def applies_to(self, user) -> bool:
         return bool(core_permissions.ordering_unit_ids(user, {Role.UNIT_MANAGER}))
@@ -63,6 +78,13 @@ class DecisionsAtManager(Worklist):
     empty = _("Inga av dina beslut väntar på enhetschefen.")
     head_template = "bestallning/worklists/at_manager_head.html"
     row_template = "bestallning/worklists/at_manager_row.html"
+    sorts = {"namn": by_client_name(), "giltigt": BY_VALID_FROM}
+    columns = (
+        *client_columns(),
+        Column(_("Beslutsdatum"), lambda row: row.decided_on),
+        Column(_("Omfattning (tim/mån)"), lambda row: row.hours_hhmm),
+        Column(_("Giltigt från"), lambda row: row.valid_from),
+    )
 
     def applies_to(self, user) -> bool:
         return bool(_officer_units(user))
@@ -97,6 +119,19 @@ class NeedChangesToAnswer(Worklist):
     empty = _("Inga rapporter om förändrat behov väntar på svar.")
     head_template = "bestallning/worklists/reports_head.html"
     row_template = "bestallning/worklists/report_row.html"
+    client_field = "order__client_id"
+    sorts = {
+        "namn": by_client_name("order__client"),
+        "utforare": Sort(_("Utförare"), ("order__provider__name", "reported_at", "pk")),
+    }
+    columns = (
+        *client_columns(lambda row: row.order.client),
+        Column(_("Utförare"), lambda row: row.order.provider.name),
+        Column(_("Förändring"), lambda row: row.get_direction_display()),
+        Column(_("Varaktighet"), lambda row: row.get_duration_display()),
+        Column(_("Anledning"), lambda row: row.get_reason_display()),
+        Column(_("Rapporterat"), lambda row: local_day(row.reported_at)),
+    )
 
     def applies_to(self, user) -> bool:
         return bool(_officer_units(user))
@@ -122,6 +157,14 @@ class MyDrafts(Worklist):
     empty = _("Du har inga osända utkast.")
     head_template = "bestallning/worklists/drafts_head.html"
     row_template = "bestallning/worklists/draft_row.html"
+    sorts = {"namn": by_client_name(), "giltigt": BY_VALID_FROM}
+    columns = (
+        *client_columns(),
+        PROVIDER,
+        Column(_("Ska gälla från"), lambda row: row.valid_from),
+        Column(_("Påbörjat"), lambda row: local_day(row.created_at)),
+        Column(_("Ändring"), lambda row: _("Ja") if row.supersedes_id else _("Nej")),
+    )
 
     def applies_to(self, user) -> bool:
         return bool(_officer_units(user))
@@ -161,6 +204,19 @@ class WaitingForProvider(Worklist):
     empty = _("Utförarna har tagit emot och verkställt alla dina beställningar.")
     head_template = "bestallning/worklists/waiting_head.html"
     row_template = "bestallning/worklists/waiting_row.html"
+    sorts = {"namn": by_client_name(), "utforare": BY_PROVIDER, "giltigt": BY_VALID_FROM}
+    columns = (
+        *client_columns(),
+        PROVIDER,
+        Column(_("Skickad"), lambda row: local_day(row.sent_at)),
+        VALID_FROM,
+        Column(
+            _("Status"),
+            lambda row: (
+                _("Inte kvitterad") if row.state.receivable else _("Mottagen, inte verkställd")
+            ),
+        ),
+    )
     filterset_class = ProviderFilters
 
     def applies_to(self, user) -> bool:
@@ -199,6 +255,14 @@ class NewOrders(Worklist):
     empty = _("Inga nya eller ändrade beställningar.")
     head_template = "bestallning/worklists/inbox_head.html"
     row_template = "bestallning/worklists/inbox_row.html"
+    sorts = {"namn": by_client_name(), "giltigt": BY_VALID_FROM}
+    columns = (
+        *client_columns(),
+        PROVIDER,
+        VALID_FROM,
+        Column(_("Status"), lambda row: row.get_status_display()),
+        Column(_("Ändrad"), lambda row: _("Ja") if row.supersedes_id else _("Nej")),
+    )
     filterset_class = InboxFilters
 
     def applies_to(self, user) -> bool:

@@ -401,6 +401,37 @@ class _Plans:
             "",
             plan.writer,
             moment(plan.started_on, self.rng),
+            self._covers(plan),
+        )
+
+    @staticmethod
+    def _covers(plan: PlanInfo) -> bool:
+        """covers_order, as services.refresh_coverage would store it, decided by the coverage
+        check (rules.coverage_gaps, which reports.PlanCoversOrder is held equal to) on what is
+        written: the working order's lines and daily visits against the order the plan follows.
+        Computed here and copied with the row, as the generator updates nothing."""
+
+        def items(order: OrderInfo, *, parts: bool) -> list[rules.Item]:
+            return [
+                rules.Item(
+                    line.type_id,
+                    line.row.name,
+                    line.period,
+                    line.occasions,
+                    line.every_n_weeks,
+                    tuple((part, str(part)) for part in line.contents)
+                    if parts and line.is_package
+                    else (),
+                )
+                for line in order.lines
+            ]
+
+        return not rules.coverage_gaps(
+            ordered=items(plan.order, parts=True),
+            planned=items(plan.working, parts=False),
+            ordered_daily_visits=plan.order.daily_visits,
+            planned_daily_visits=plan.working.daily_visits,
+            frequency_text=frequency_text,
         )
 
     def _items(self, order: OrderInfo) -> list[tuple]:
@@ -488,7 +519,7 @@ PLAN_FIELDS = (
     "id", "client", "provider", "order", "status", "version", "planned_daily_visits",
     *HEADING_FIELDS, "participants", "meeting_place", "meeting_place_other", "client_influence",
     "deviation_reason", "deviation_helper", "life_story", "checklist", "coverage_reasons",
-    "client_approved_on", "client_approval_how", "created_by", "created_at",
+    "client_approved_on", "client_approval_how", "created_by", "created_at", "covers_order",
 )  # fmt: skip
 ITEM_FIELDS = ("plan", "intervention_type", "period", "occasions", "every_n_weeks", "position",
                *HEADING_FIELDS)  # fmt: skip

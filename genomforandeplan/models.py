@@ -88,6 +88,9 @@ class ContactAssignment(models.Model):
     pghistory.UpdateEvent(),
     pghistory.DeleteEvent(),
     model_name="ImplementationPlanEvent",
+    # Derived from the items and the order (services.refresh_coverage), not written by anyone:
+    # its refresh is no event of the plan's history.
+    exclude=["covers_order"],
 )
 class ImplementationPlan(Headings):
     """The living plan for one client at one provider. Its completed versions are kept in
@@ -140,6 +143,14 @@ class ImplementationPlan(Headings):
         User, on_delete=models.PROTECT, related_name="+", verbose_name=_("påbörjad av")
     )
     created_at = models.DateTimeField(_("påbörjad"), auto_now_add=True)
+    # The coverage check's answer for the plan as it is now against `order` (rules.coverage_gaps
+    # finds no difference: reports.PlanCoversOrder), stored so that the coverage report, the
+    # managers' dashboard and the liaison pack count a provider's plans without checking each
+    # on every read. Kept current by services.refresh_coverage, which every write of the items,
+    # the daily visits or the plan's order calls; None: not computed.
+    covers_order = models.BooleanField(
+        _("täcker beställningen helt"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("genomförandeplan")

@@ -28,7 +28,8 @@ The figures, and their denominators as the inspection wrote them:
     godkänd             the newest version completed against the order was approved by the officer
 
 Scale (a unit of 2,800 clients, a provider of 6,000): the totals are one aggregate query, with
-the coverage check in SQL (`PlanCoversOrder`, tested equal to rules.coverage_gaps); rows come
+the coverage check in SQL (`PlanCoversOrder`, tested equal to rules.coverage_gaps) stored on
+each plan when it is written (services.refresh_coverage) and read from there; rows come
 50 a page, and the coverage details (which interventions are missing, not ordered, or at
 another frequency) are computed by rules.coverage_gaps only for the rows shown, in a fixed
 number of queries per page or per export chunk.
@@ -373,6 +374,22 @@ class PlanCoversOrder(Func):
         return template.format(**sql), [value for name in named for value in params[name]]
 
 
+def plan_covers_order() -> Exists:
+    """PlanCoversOrder's answer as the plan stores it (ImplementationPlan.covers_order, kept by
+    services.refresh_coverage with PlanCoversOrder itself), over an Order row: the client's plan
+    at the order's provider follows this order and covers it fully. What the report's totals,
+    the managers' dashboard and the liaison pack read: an index lookup per order, not the check.
+    tests/genomforandeplan/test_stored_coverage.py holds the two equal after every write."""
+    return Exists(
+        ImplementationPlan.objects.filter(
+            client=OuterRef("client_id"),
+            provider=OuterRef("provider_id"),
+            order=OuterRef("pk"),
+            covers_order=True,
+        )
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # The totals: one aggregate query
 
@@ -413,17 +430,7 @@ def report_totals(orders: QuerySet[Order], today: datetime.date | None = None) -
     added up. Grouped rather than counted with a filter per figure, so that each order's facts
     are computed once (PostgreSQL would compute a subquery again for every filter naming it)."""
     groups = (
-        selectors.with_plan_deadline(orders.order_by(), today)
-        .annotate(
-            report_outcome=_newest_outcome(),
-            report_follows=Exists(ImplementationPlan.objects.filter(order=OuterRef("pk"))),
-            # Checked only where a plan was ready against the order.
-            report_covers=Case(
-                When(plan_ready_on__isnull=False, then=PlanCoversOrder()),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
-        )
+        with_total_facts(orders, today)
         .values("plan_deadline", "report_outcome", "report_follows", "report_covers")
         .annotate(count=Count("pk"))
         .order_by()
@@ -442,6 +449,55 @@ def report_totals(orders: QuerySet[Order], today: datetime.date | None = None) -
             counts["assessed"] += count
             counts["covering"] += count if group["report_covers"] else 0
     return Totals(**counts)
+
+
+# ---------------------------------------------------------------------------------------------
+# The same figures grouped (the managers' dashboard, uppfoljning.dashboard): one row per order
+# with the facts report_totals groups on, and each figure of Totals as a condition over them
+
+
+def with_total_facts(orders: QuerySet[Order], today: datetime.date | None = None) -> QuerySet:
+    """`orders` annotated with the facts report_totals counts by: plan_deadline, plan_ready_on
+    (selectors.with_plan_deadline), report_outcome, report_follows and report_covers (the
+    coverage check, only where a plan was ready against the order)."""
+    return selectors.with_plan_deadline(orders.order_by(), today).annotate(
+        report_outcome=_newest_outcome(),
+        report_follows=Exists(ImplementationPlan.objects.filter(order=OuterRef("pk"))),
+        report_covers=Case(
+            When(plan_ready_on__isnull=False, then=plan_covers_order()),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+    )
+
+
+def _sql_text(value: str) -> str:
+    """One of our own choices' values as an SQL string literal (never the user's text)."""
+    if not value.replace("_", "").isalnum():
+        raise ValueError(value)
+    return f"'{value}'"
+
+
+_READY_STATUSES = (_sql_text(DeadlineStatus.ON_TIME), _sql_text(DeadlineStatus.LATE))
+_READY = f"plan_deadline IN ({', '.join(_READY_STATUSES)})"
+
+# Each figure of Totals as an SQL condition over the columns of with_total_facts (named as
+# there): what report_totals adds up, written so that a grouped query counts each with
+# COUNT(*) FILTER (WHERE ...) and a list of the orders behind a figure selects with WHERE.
+# tests/uppfoljning/test_dashboard.py holds their counts equal to report_totals.
+TOTALS_SQL: dict[str, str] = {
+    "orders": "TRUE",
+    "with_plan": _READY,
+    "on_time": f"plan_deadline = {_sql_text(DeadlineStatus.ON_TIME)}",
+    "late": f"plan_deadline = {_sql_text(DeadlineStatus.LATE)}",
+    "missing": f"plan_deadline = {_sql_text(DeadlineStatus.MISSING)}",
+    "not_due": f"plan_deadline = {_sql_text(DeadlineStatus.NOT_DUE)}",
+    "approved": f"{_READY} AND report_outcome = {_sql_text(ReviewOutcome.APPROVED)}",
+    "returned": f"{_READY} AND report_outcome = {_sql_text(ReviewOutcome.RETURNED)}",
+    "awaiting_review": f"{_READY} AND report_outcome IS NULL",
+    "assessed": f"{_READY} AND report_follows",
+    "covering": f"{_READY} AND report_follows AND report_covers",
+}
 
 
 _STATUS_FIELD = {

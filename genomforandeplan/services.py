@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, CharField, F, Max, Value, When
+from django.db.models import Case, CharField, F, Max, OuterRef, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -169,6 +170,28 @@ def coverage(plan: ImplementationPlan, order: Order | None = None) -> list[rules
     )
 
 
+@transaction.atomic
+def refresh_coverage(*, plans: QuerySet[ImplementationPlan] | Iterable[int]) -> int:
+    """Store the coverage check's answer on `plans` (a queryset of plans, or their ids) in one
+    UPDATE: covers_order is whether the plan as it is now covers its order fully, as
+    reports.PlanCoversOrder decides it over that order (the one rule, tested equal to
+    rules.coverage_gaps). Every write of what the check reads calls this: the plan's items,
+    its daily visits and its order (plan_start, plan_save, which the page, its autosave and the
+    API save through, and plan_complete); a sent order's interventions and daily visits do not
+    change (only a draft is edited, and no plan follows a draft). The load-data generator, which
+    updates nothing, decides it with rules.coverage_gaps on the rows it copies. Returns the
+    number of plans updated."""
+    # Imported here: the report reads services (the plan page's check), not the other way round.
+    from genomforandeplan.reports import PlanCoversOrder
+
+    check = (
+        Order.objects.filter(pk=OuterRef("order_id"))
+        .annotate(covers=PlanCoversOrder())
+        .values("covers")[:1]
+    )
+    return ImplementationPlan.objects.filter(pk__in=plans).update(covers_order=Subquery(check))
+
+
 # ---------------------------------------------------------------------------------------------
 # Writing the plan
 
@@ -204,6 +227,8 @@ def plan_start(*, order: Order, by: User) -> ImplementationPlan:
         )
         for item in order.interventions.all()
     )
+    refresh_coverage(plans=[plan.pk])
+    plan.refresh_from_db(fields=["covers_order"])
     return plan
 
 
@@ -305,6 +330,7 @@ def plan_save(
         )
         for position, item in enumerate(items)
     )
+    refresh_coverage(plans=[plan.pk])
     plan.refresh_from_db()
     return plan
 
@@ -431,6 +457,9 @@ def plan_complete(
     plan.save(
         update_fields=["client_approved_on", "client_approval_how", "order", "status", "version"]
     )
+    # Now checked against the order it was completed against (a change order, perhaps).
+    refresh_coverage(plans=[plan.pk])
+    plan.refresh_from_db(fields=["covers_order"])
     return version
 
 

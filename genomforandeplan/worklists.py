@@ -20,11 +20,25 @@ from genomforandeplan.choices import PlanStatus
 from genomforandeplan.models import ImplementationPlan, PlanReview, PlanVersion
 from ramtid import permissions as core_permissions
 from ramtid.choices import Role
+from ramtid.exports import Column, local_day
 from ramtid.models import User
-from ramtid.worklists import Worklist, WorklistFilters
+from ramtid.worklists import Sort, Worklist, WorklistFilters, by_client_name, client_columns
 
 PLANS = _("Genomförandeplaner")
 FOLLOW_UP_HORIZON_DAYS = 30  # a follow-up shows on the worklist this long before it is due
+
+# The files' columns and the sorts several lists share.
+PROVIDER = Column(_("Utförare"), lambda row: row.provider.name)
+BY_PROVIDER = Sort(_("Utförare"), ("provider__name", "client__last_name", "pk"))
+
+
+def deadline_columns(deadline=lambda row: row.deadline) -> tuple[Column, ...]:
+    """A plan's deadline (rules.Deadline) in a file: the day, the status and the days late."""
+    return (
+        Column(_("Tidsfrist"), lambda row: deadline(row).due if deadline(row) else None),
+        Column(_("Läge"), lambda row: deadline(row).status.label if deadline(row) else ""),
+        Column(_("Dagar sent"), lambda row: deadline(row).days_late if deadline(row) else None),
+    )
 
 
 def _executed(orders):
@@ -44,6 +58,13 @@ class WithoutContactPerson(Worklist):
     empty = _("Alla brukare med gällande beställning har en kontaktman.")
     head_template = "genomforandeplan/worklists/without_contact_head.html"
     row_template = "genomforandeplan/worklists/without_contact_row.html"
+    sorts = {"namn": by_client_name(), "utforare": BY_PROVIDER}
+    columns = (
+        *client_columns(),
+        PROVIDER,
+        Column(_("Kontaktman senast"), lambda row: row.contact_due),
+        Column(_("Försenad"), lambda row: _("Ja") if row.contact_late else _("Nej")),
+    )
 
     def applies_to(self, user) -> bool:
         return bool(core_permissions.provider_ids(user, {Role.PROVIDER_COORDINATOR}))
@@ -120,6 +141,22 @@ class PlansToWrite(Worklist):
     empty = _("Alla verkställda beställningar har en klar genomförandeplan.")
     head_template = "genomforandeplan/worklists/to_write_head.html"
     row_template = "genomforandeplan/worklists/to_write_row.html"
+    sorts = {"namn": by_client_name()}
+    columns = (
+        *client_columns(),
+        Column(
+            _("Kontaktman"),
+            lambda row: str(row.assignment.contact_person) if row.assignment else "",
+        ),
+        Column(
+            _("Plan"), lambda row: row.plan.get_status_display() if row.plan else _("Ej påbörjad")
+        ),
+        Column(_("Återsänd"), lambda row: _("Ja") if row.returned else _("Nej")),
+        Column(
+            _("Revidera mot ny beställning"), lambda row: _("Ja") if row.to_revise else _("Nej")
+        ),
+        *deadline_columns(),
+    )
     filterset_class = PlansToWriteFilters
 
     def applies_to(self, user) -> bool:
@@ -165,6 +202,12 @@ class FollowUpsDue(Worklist):
     empty = _("Inga planer ska följas upp den närmaste månaden.")
     head_template = "genomforandeplan/worklists/follow_ups_head.html"
     row_template = "genomforandeplan/worklists/follow_up_row.html"
+    sorts = {"namn": by_client_name()}
+    columns = (
+        *client_columns(number=False),
+        Column(_("Följs upp senast"), lambda row: row.follow_up_due),
+        Column(_("Försenad"), lambda row: _("Ja") if row.follow_up_late else _("Nej")),
+    )
 
     def applies_to(self, user) -> bool:
         return bool(core_permissions.provider_ids(user))
@@ -202,6 +245,14 @@ class PlansToReview(Worklist):
     empty = _("Inga planer väntar på granskning.")
     head_template = "genomforandeplan/worklists/to_review_head.html"
     row_template = "genomforandeplan/worklists/to_review_row.html"
+    sorts = {"namn": by_client_name(), "utforare": BY_PROVIDER}
+    columns = (
+        *client_columns(),
+        PROVIDER,
+        Column(_("Version"), lambda row: row.latest_number),
+        Column(_("Klar"), lambda row: local_day(row.completed_at)),
+        *deadline_columns(),
+    )
     filterset_class = ProviderFilters
 
     def applies_to(self, user) -> bool:
@@ -243,6 +294,13 @@ class ReturnedPlans(Worklist):
     empty = _("Inga återsända planer väntar på utföraren.")
     head_template = "genomforandeplan/worklists/returned_head.html"
     row_template = "genomforandeplan/worklists/returned_row.html"
+    sorts = {"namn": by_client_name(), "utforare": BY_PROVIDER}
+    columns = (
+        *client_columns(),
+        PROVIDER,
+        Column(_("Återsänd"), lambda row: local_day(row.returned_at)),
+        Column(_("Kommentar"), lambda row: row.returned_comment or ""),
+    )
     filterset_class = ProviderFilters
 
     def applies_to(self, user) -> bool:
@@ -278,6 +336,13 @@ class MissingPlans(Worklist):
     empty = _("Ingen plan saknas efter tidsfristen.")
     head_template = "genomforandeplan/worklists/missing_head.html"
     row_template = "genomforandeplan/worklists/missing_row.html"
+    sorts = {"namn": by_client_name(), "utforare": BY_PROVIDER}
+    columns = (
+        *client_columns(),
+        PROVIDER,
+        Column(_("Verkställd"), lambda row: row.executed_on),
+        *deadline_columns(),
+    )
     filterset_class = ProviderFilters
 
     def applies_to(self, user) -> bool:

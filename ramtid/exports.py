@@ -11,11 +11,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+
+from ramtid.audit import log_access
+from ramtid.choices import AccessAction
 
 # Excel reads a cell beginning with these as a formula (a tab or carriage return it skips first).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -133,9 +137,10 @@ def local_day(moment) -> datetime.date | None:
     return moment
 
 
-def in_chunks(ids: Sequence, read: Callable[[list], Iterable], size: int = EXPORT_CHUNK):
-    """The rows of `ids`, in their order, read `size` at a time by `read` (which reads one
-    chunk with a fixed number of queries): the whole list is never in memory at once."""
+def in_chunks(ids: Sequence, read: Callable[[list], Iterable], size: int | None = None):
+    """The rows of `ids`, in their order, read `size` (EXPORT_CHUNK) at a time by `read` (which
+    reads one chunk with a fixed number of queries): the whole list is never in memory at once."""
+    size = size or EXPORT_CHUNK
     for start in range(0, len(ids), size):
         yield from read(list(ids[start : start + size]))
 
@@ -153,3 +158,54 @@ def list_response(
     if fmt == "csv":
         return csv_streaming_response(f"{filename}.csv", header, cells)
     return xlsx_response(f"{filename}.xlsx", [(str(title), header, cells)])
+
+
+def rows_by_id(queryset: QuerySet, ids: list, prepare: Callable[[list], list] | None = None):
+    """One chunk of a list: the rows of `ids` in their order (the queryset's sort is not
+    computed again: the ids give it), prepared as the page prepares its rows."""
+    by_id = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
+    rows = [by_id[pk] for pk in ids if pk in by_id]
+    return prepare(rows) if prepare else rows
+
+
+def export_list(
+    request,
+    fmt: str,
+    *,
+    queryset: QuerySet,
+    columns: Sequence[Column],
+    filename: str,
+    title: str,
+    client_field: str | None = "client_id",
+    prepare: Callable[[list], list] | None = None,
+    what: str | None = None,
+    dated: bool = True,
+) -> HttpResponseBase:
+    """A list page's rows as a file: the same queryset the page pages through (scoped to the
+    user, filtered and sorted), every row of it. Its order and its clients are read first (one
+    query) and written to the access log as one "export" row naming them all, as the page logs
+    what it shows; then the rows are read and prepared a chunk at a time while the file is
+    written. The file's name (`filename`, with today's date unless `dated` is false) and the
+    log (`what`, else the title) say what the list is; neither holds personal data."""
+    if fmt not in FORMATS:
+        raise Http404
+    if client_field:
+        pairs = list(queryset.values_list("pk", client_field))
+        ids = [pk for pk, _client in pairs]
+        log_access(
+            user=request.user,
+            clients=[client for _pk, client in pairs if client is not None],
+            action=AccessAction.EXPORT,
+            what=f"{what or title}, {'Excel' if fmt == 'xlsx' else 'CSV'}",
+            request=request,
+        )
+    else:
+        ids = list(queryset.values_list("pk", flat=True))
+    rows = in_chunks(ids, lambda chunk: rows_by_id(queryset, chunk, prepare))
+    return list_response(
+        fmt,
+        filename=f"{filename}-{timezone.localdate():%Y-%m-%d}" if dated else filename,
+        title=title,
+        columns=columns,
+        rows=rows,
+    )

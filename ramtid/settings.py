@@ -126,6 +126,7 @@ RAMTID_WORKLISTS: list[str] = [
     "genomforandeplan.worklists.FollowUpsDue",
     "uppfoljning.worklists.notices.Notices",
     "uppfoljning.worklists.time.MonthsToExplain",
+    "uppfoljning.worklists.continuity.ContinuityFlags",
     "uppfoljning.worklists.time.TimeToDecide",
     "uppfoljning.worklists.time.OverTime",
     "uppfoljning.worklists.reviews.ReviewsDue",
@@ -139,8 +140,12 @@ RAMTID_NAVIGATION: list[str] = [
     "uppfoljning.views.reviews.navigation",
     "uppfoljning.views.notices.navigation",
     "uppfoljning.views.complaints.navigation",
+    "uppfoljning.views.liaison.navigation",
     "genomforandeplan.views_reports.navigation",
+    "uppfoljning.views.dashboard.navigation",
 ]
+# Sections later apps add to the start page (the unit manager's way to the dashboard).
+RAMTID_START_PANELS: list[str] = ["uppfoljning.views.dashboard.start_panel"]
 # Sections later apps add to the order page (the plan's deadline status, genomforandeplan).
 RAMTID_ORDER_PANELS: list[str] = ["genomforandeplan.panels.order_panel"]
 # What `manage.py load_demo` loads, in order: the core's demo, then each app's on top of it.

@@ -9,6 +9,18 @@ from ramtid import accounts, oidc, session_timeout, views, views_log_review
 urlpatterns = [
     path("", views.start, name="start"),
     path("arbetslista/<slug:key>/", views.worklist_page, name="worklist"),
+    path(
+        "arbetslista/<slug:key>/lista.csv",
+        views.worklist_export,
+        {"fmt": "csv"},
+        name="worklist_csv",
+    ),
+    path(
+        "arbetslista/<slug:key>/lista.xlsx",
+        views.worklist_export,
+        {"fmt": "xlsx"},
+        name="worklist_xlsx",
+    ),
     path("roller/<int:pk>/beslut/", views.membership_decide, name="membership_decide"),
     path("logga-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     # Django's, which after single sign-on also ends the session at the provider (ramtid/oidc.py).
@@ -17,6 +29,10 @@ urlpatterns = [
     path("sessionen/", session_timeout.session_status, name="session_status"),
     path("brukare/", views.client_list, name="client_list"),
     path("brukare/ny/", views.client_create, name="client_create"),
+    path("brukare/brukare.csv", views.client_list_export, {"fmt": "csv"}, name="client_list_csv"),
+    path(
+        "brukare/brukare.xlsx", views.client_list_export, {"fmt": "xlsx"}, name="client_list_xlsx"
+    ),
     path("brukare/<int:pk>/", views.client_detail, name="client_detail"),
     path("brukare/<int:pk>/andra/", views.client_edit, name="client_edit"),
     path("brukare/<int:pk>/narstaende/ny/", views.relative_add, name="relative_add"),
@@ -29,6 +45,11 @@ urlpatterns = [
     path("brukare/<int:pk>/atkomstlogg/", views.client_access_log, name="client_access_log"),
     path("loggkontroll/", views_log_review.log_search, name="log_review"),
     path("loggkontroll/export/", views_log_review.log_export, name="log_review_export"),
+    path(
+        "loggkontroll/export.xlsx",
+        views_log_review.log_export_xlsx,
+        name="log_review_export_xlsx",
+    ),
     path("loggkontroll/stickprov/", views_log_review.sample_list, name="log_review_samples"),
     path(
         "loggkontroll/stickprov/<int:pk>/", views_log_review.sample_detail, name="log_review_sample"

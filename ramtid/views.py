@@ -8,14 +8,17 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from ramtid import permissions, selectors, services, worklists
 from ramtid.audit import log_access
 from ramtid.choices import AccessAction, Role
+from ramtid.exports import Column, export_list
 from ramtid.forms import ClientForm, ClientRelativeForm, ClientSearchForm, apply_service_errors
 from ramtid.models import Membership, OrderingUnit
 from ramtid.panels import render_panels
@@ -44,6 +47,7 @@ def start(request):
             "can_create_client": permissions.can_create_client(request.user),
             "sections": sections,
             "groups": list(groups.items()),
+            "panels": render_panels("RAMTID_START_PANELS", request),
         },
     )
 
@@ -66,17 +70,32 @@ def _log_shown(request, sections, what: str) -> None:
         )
 
 
-@login_required
-def worklist_page(request, key: str):
-    """A whole worklist: paginated, filterable, most urgent first."""
+def _worklist(request, key: str) -> worklists.Worklist:
     item = worklists.worklist(key)
     if item is None or not item.applies_to(request.user):
         raise Http404
+    return item
+
+
+def _worklist_rows(request, item: worklists.Worklist):
+    """The list as the page shows it: the user's rows, filtered (a filter that is not valid,
+    e.g. another organisation's provider, is ignored) and in the chosen order."""
     queryset = item.queryset(request.user)
     filters = None
     if item.filterset_class is not None:
         filters = item.filterset_class(request.GET or None, queryset=queryset, user=request.user)
         queryset = filters.qs if filters.is_bound and filters.is_valid() else queryset
+    sort = worklists.SortForm(request.GET, item=item) if item.sorts else None
+    chosen = sort.chosen() if sort else worklists.URGENCY
+    return filters, sort, chosen, worklists.sorted_by(item, queryset, chosen)
+
+
+@login_required
+def worklist_page(request, key: str):
+    """A whole worklist: paginated, filterable, most urgent first or in another order. An htmx
+    request (the filter form) gets the results alone; the address follows the form."""
+    item = _worklist(request, key)
+    filters, sort, chosen, queryset = _worklist_rows(request, item)
     ids = queryset.values_list("pk", flat=True)
     page = Paginator(ids, worklists.ROWS_PER_PAGE).get_page(request.GET.get("sida"))
     rows = worklists.rows_of(item, request.user, queryset, page.object_list)
@@ -84,17 +103,53 @@ def worklist_page(request, key: str):
     _log_shown(request, [section], item.title)
     query = request.GET.copy()
     query.pop("sida", None)
-    return render(
+    partial = request.htmx and not request.htmx.history_restore_request
+    response = render(
         request,
-        "ramtid/worklist.html",
+        "ramtid/_worklist_results.html" if partial else "ramtid/worklist.html",
         {
             "worklist": item,
             "section": section,
             "page": page,
             "filters": filters,
+            "sort": sort,
+            "sorted_by": item.sorts[chosen].label if chosen in item.sorts else "",
+            "partial": partial,
             "query": query.urlencode(),
         },
     )
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@login_required
+def worklist_export(request, key: str, fmt: str):
+    """A whole worklist as a file (CSV or Excel), filtered and sorted as its page; its rows are
+    decorated as the page's, a chunk at a time (ramtid.exports.export_list)."""
+    item = _worklist(request, key)
+    if not item.columns:
+        raise Http404
+    _filters, _sort, _chosen, queryset = _worklist_rows(request, item)
+    return export_list(
+        request,
+        fmt,
+        queryset=queryset,
+        columns=item.columns,
+        filename=item.key,
+        title=item.title,
+        client_field=item.client_field,
+        prepare=lambda rows: item.decorate(request.user, rows),
+    )
+
+
+def _client_search(request, data: dict) -> ClientSearchForm:
+    form = ClientSearchForm(
+        data,
+        statuses=selectors.client_statuses(request.user),
+        can_filter_own=bool(permissions.ordering_unit_ids(request.user, {Role.CASE_OFFICER})),
+    )
+    form.is_valid()
+    return form
 
 
 @login_required
@@ -102,12 +157,7 @@ def client_list(request):
     # The filters come from the URL (they carry no personal data) or, when the search form is
     # posted, from the form; the search text only ever from a POST body, never from a URL.
     data = {key: value for key, value in request.GET.items() if key in ClientSearchForm.FILTERS}
-    form = ClientSearchForm(
-        {**data, **request.POST.dict()},
-        statuses=selectors.client_statuses(request.user),
-        can_filter_own=bool(permissions.ordering_unit_ids(request.user, {Role.CASE_OFFICER})),
-    )
-    form.is_valid()
+    form = _client_search(request, {**data, **request.POST.dict()})
     search = form.search()
     clients = selectors.client_search(user=request.user, **search)
     page = Paginator(clients, CLIENTS_PER_PAGE).get_page(request.GET.get("sida"))
@@ -141,6 +191,37 @@ def client_list(request):
         # The address bar follows the filters (never the search), so a reload keeps them.
         response["HX-Replace-Url"] = reverse("client_list") + (f"?{filters}" if filters else "")
     return response
+
+
+CLIENT_COLUMNS = (
+    Column(_lazy("Efternamn"), lambda client: client.last_name),
+    Column(_lazy("Förnamn"), lambda client: client.first_name),
+    Column(_lazy("Personnummer"), lambda client: client.personal_number_display),
+    Column(_lazy("Beställarenhet"), lambda client: client.ordering_unit.name),
+    Column(_lazy("Ansvarig handläggare"), lambda client: str(client.responsible_officer or "")),
+    Column(
+        _lazy("Skyddade personuppgifter"),
+        lambda client: _("Ja") if client.protected_identity else _("Nej"),
+    ),
+)
+
+
+@login_required
+def client_list_export(request, fmt: str):
+    """The client list as a file, with the list's filters (from the URL: they carry no personal
+    data). A search is never in a URL, so the file holds the filtered list, not a search."""
+    data = {key: value for key, value in request.GET.items() if key in ClientSearchForm.FILTERS}
+    form = _client_search(request, data)
+    clients = selectors.client_search(user=request.user, **{**form.search(), "query": ""})
+    return export_list(
+        request,
+        fmt,
+        queryset=clients,
+        columns=CLIENT_COLUMNS,
+        filename="brukare",
+        title=_("Brukare"),
+        client_field="id",
+    )
 
 
 def _visible_client(request, pk):

@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy
 from ramtid import log_review, permissions
 from ramtid.audit import log_access
 from ramtid.choices import AccessAction
-from ramtid.exports import csv_response
+from ramtid.exports import csv_response, xlsx_response
 from ramtid.forms import apply_service_errors, labelled_date_field
 from ramtid.models import AccessLogReview
 from ramtid.web import visible
@@ -230,6 +230,8 @@ def log_search(request):
             "without_user": _url(request, anvandare=None),
             "export_url": reverse("log_review_export")
             + (f"?{urlencode(paging)}" if paging else ""),
+            "export_xlsx_url": reverse("log_review_export_xlsx")
+            + (f"?{urlencode(paging)}" if paging else ""),
             "can_draw": permissions.can_draw_log_samples(request.user),
         },
     )
@@ -278,6 +280,16 @@ def _csv_line(row: log_review.LogRow) -> list:
 def log_export(request):
     """The search as CSV (ramtid.exports: formula-safe), up to RESULT_LIMIT entries; the export
     is itself logged, naming the clients it names."""
+    return _log_export(request, "csv")
+
+
+@login_required
+def log_export_xlsx(request):
+    """The search as an Excel file, as the CSV."""
+    return _log_export(request, "xlsx")
+
+
+def _log_export(request, fmt: str):
     log_review.require_reviewer(request.user)
     form = _search_form(request)
     query = _query(request, form)
@@ -293,14 +305,18 @@ def log_export(request):
             named.update(dict.fromkeys(client.id for client in row.clients))
             yield _csv_line(row)
 
-    response = csv_response(
-        f"loggkontroll-{query.start:%Y%m%d}-{query.end:%Y%m%d}.csv", CSV_HEADER, lines()
-    )
+    # Both files are written whole here (the search is bounded by RESULT_LIMIT), so that the
+    # clients they name are known when the export is logged.
+    name = f"loggkontroll-{query.start:%Y%m%d}-{query.end:%Y%m%d}"
+    if fmt == "xlsx":
+        response = xlsx_response(f"{name}.xlsx", [(_("Loggkontroll"), CSV_HEADER, lines())])
+    else:
+        response = csv_response(f"{name}.csv", CSV_HEADER, lines())
     log_access(
         user=request.user,
         clients=named,
         action=AccessAction.EXPORT,
-        what="Loggkontroll, export",
+        what="Loggkontroll, export" + (", Excel" if fmt == "xlsx" else ""),
         request=request,
     )
     return response

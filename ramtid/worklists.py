@@ -2,7 +2,8 @@
 
 A worklist is a queryset already scoped to the user and ordered by urgency. The start page shows
 each of the user's worklists with its count, computed in SQL (one query), and its first rows;
-the whole list is a page of its own, paginated and filterable (`/arbetslista/<key>/`). Nothing
+the whole list is a page of its own, paginated, filterable and sortable in SQL (`sorts`), and a
+CSV and an Excel file of every row (`columns`, through ramtid.exports.export_list). Nothing
 brings a user's scope into Python: a start page costs the same at 500 and at 6,000 clients.
 
 The apps define their worklists (bestallning/worklists.py, genomforandeplan/worklists.py) and
@@ -13,9 +14,12 @@ the apps built on it.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 import django_filters
+from django import forms
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Window
 from django.utils.module_loading import import_string
@@ -23,10 +27,39 @@ from django.utils.translation import gettext_lazy as _
 
 from ramtid import permissions
 from ramtid.choices import Role
+from ramtid.exports import Column
 from ramtid.models import Membership, OrderingUnit
 
 ROWS_ON_START = 10  # rows a section shows on the start page; the rest on its own page
 ROWS_PER_PAGE = 50
+URGENCY = "bradskande"  # the sort a list has unless another is chosen: its own, most urgent first
+
+
+@dataclass(frozen=True)
+class Sort:
+    """Another order a user may choose for a worklist's page and files: a label and the
+    queryset's `order_by` (ending in a unique field, so that pages never overlap)."""
+
+    label: str
+    order: tuple[str, ...]
+
+
+def by_client_name(client: str = "client") -> Sort:
+    return Sort(_("Brukarens namn"), (f"{client}__last_name", f"{client}__first_name", "pk"))
+
+
+def client_columns(
+    client: Callable = attrgetter("client"), *, number: bool = True
+) -> tuple[Column, ...]:
+    """A row's client in a file: the surname and the given name apart (a spreadsheet sorts by
+    them), and the personal number where the list shows one (never in a URL or a log)."""
+    columns = (
+        Column(_("Efternamn"), lambda row: client(row).last_name),
+        Column(_("Förnamn"), lambda row: client(row).first_name),
+    )
+    if number:
+        columns += (Column(_("Personnummer"), lambda row: client(row).personal_number_display),)
+    return columns
 
 
 class Worklist(ABC):
@@ -42,6 +75,13 @@ class Worklist(ABC):
     head_template: str = ""  # the table's <tr> of column headings
     row_template: str = ""  # one <tr>, the row in `row`
     filterset_class = None  # a django-filter FilterSet for the full list, if any
+    # Orders the page offers besides urgency (GET `sortera`), sorted in SQL: {value: Sort}.
+    sorts: dict[str, Sort] = {}
+    # The list as a file (CSV and Excel): its columns, read from the rows `decorate` gave.
+    columns: tuple[Column, ...] = ()
+    # The path from a row to its client's id, for the access log of an export (None: no client).
+    client_field: str | None = "client_id"
+    exports_on_start = False  # whether its section on the start page links to its files
 
     @abstractmethod
     def applies_to(self, user) -> bool:
@@ -66,6 +106,28 @@ class WorklistFilters(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, user, **kwargs):
         self.user = user
         super().__init__(data, queryset, **kwargs)
+
+
+class SortForm(forms.Form):
+    """A worklist's order: urgency, or one of the sorts the worklist offers."""
+
+    sortera = forms.ChoiceField(label=_("Sortera"))
+
+    def __init__(self, data, *, item: Worklist):
+        super().__init__(data)
+        self.fields["sortera"].choices = [
+            (URGENCY, _("Mest brådskande först")),
+            *((value, sort.label) for value, sort in item.sorts.items()),
+        ]
+
+    def chosen(self) -> str:
+        return self.cleaned_data["sortera"] if self.is_valid() else URGENCY
+
+
+def sorted_by(item: Worklist, queryset: QuerySet, sort: str) -> QuerySet:
+    """The list in the chosen order; urgency (the queryset's own) unless one of its sorts."""
+    chosen = item.sorts.get(sort)
+    return queryset.order_by(*chosen.order) if chosen else queryset
 
 
 def worklists() -> list[Worklist]:
@@ -143,6 +205,13 @@ class RolesToApprove(Worklist):
     empty = _("Inga roller väntar på godkännande.")
     head_template = "ramtid/worklists/roles_head.html"
     row_template = "ramtid/worklists/role_row.html"
+    client_field = None
+    columns = (
+        Column(_("Användare"), lambda row: str(row.user)),
+        Column(_("Roll"), lambda row: row.get_role_display()),
+        Column(_("Var"), lambda row: str(row.ordering_unit or row.provider or row.municipality)),
+        Column(_("Given av"), lambda row: str(row.granted_by or "")),
+    )
 
     def applies_to(self, user) -> bool:
         return bool(permissions.ordering_unit_ids(user, {Role.UNIT_MANAGER}))

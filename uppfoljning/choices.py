@@ -125,3 +125,11 @@ class AnswerMethod(models.TextChoices):
     WRITTEN = "written", _("Skriftligt (brev eller e-post)")
     PHONE = "phone", _("Per telefon")
     MEETING = "meeting", _("Vid möte eller hembesök")
+
+
+class LiaisonMeetingKind(models.TextChoices):
+    """How the ordering unit meets a provider (002 "Avstämningsmöten"): a meeting for providers
+    with 20 or more of the unit's clients, a phone meeting for those with 6 to 19."""
+
+    MEETING = "meeting", _("Avstämningsmöte")
+    PHONE = "phone", _("Telefonmöte")

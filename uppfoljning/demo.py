@@ -176,14 +176,12 @@ def _follow_up(today: datetime.date) -> None:
     for month in demo_months:
         for municipality in municipalities:
             check_day = next_month(month).replace(day=municipality.monthly_check_day)
-            monthly.run_monthly_check(
-                municipality=municipality, month=month, today=min(check_day, today)
-            )
+            monthly.run_month(municipality=municipality, month=month, today=min(check_day, today))
     _explain(clients, demo_months, users, today)
     # … and today, which freezes the months past their deadline and opens the reviews.
     for month in demo_months:
         for municipality in municipalities:
-            monthly.run_monthly_check(municipality=municipality, month=month, today=today)
+            monthly.run_month(municipality=municipality, month=month, today=today)
 
 
 def _rate(name: str, month: datetime.date, demo_months: list[datetime.date]) -> float:

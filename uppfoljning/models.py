@@ -36,6 +36,7 @@ from uppfoljning.choices import (
     ExplanationDecision,
     ImportChannel,
     ImportStatus,
+    LiaisonMeetingKind,
     NoticeKind,
     RetentionRunKind,
     ReviewOutcome,
@@ -268,6 +269,15 @@ class MonthlyTimeResult(models.Model):
     )
     decided_at = models.DateTimeField(_("beslutad"), null=True, blank=True)
     frozen_at = models.DateTimeField(_("låst"), null=True, blank=True)
+    # Staff continuity (uppfoljning.continuity): the number of different staff of this order's
+    # provider the client met in the busiest 14-day window ending in the month, and the last
+    # day of that window (the first such window when tied). Null when no performed visits.
+    continuity_staff = models.PositiveSmallIntegerField(
+        _("personalkontinuitet, antal personal"), null=True, blank=True
+    )
+    continuity_window_end = models.DateField(
+        _("personalkontinuitet, fönstrets sista dag"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("tidsuppföljning")
@@ -617,3 +627,60 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:
         return f"Klagomål {self.received_on} ({self.get_category_display().lower()})"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), model_name="LiaisonMeetingEvent")
+class LiaisonMeeting(models.Model):
+    """A liaison meeting (avstämningsmöte) between an ordering unit and a provider, 002
+    "Samverkan med hemtjänstutförare": in January, May and September with the providers that
+    have 20 or more of the unit's clients, by phone with those that have 6 to 19
+    (uppfoljning.liaison). Records the day, how it was held, who took part and the notes, and
+    the period the meeting pack covered.
+
+    The one who recorded it may correct the participants and the notes the same day; after
+    that, anyone who records the unit's meetings adds to the notes (a dated addition at the
+    end), so what was agreed is never rewritten (uppfoljning.liaison.amend_liaison_meeting).
+    One meeting per unit, provider and day.
+    """
+
+    ordering_unit = models.ForeignKey(
+        OrderingUnit,
+        on_delete=models.PROTECT,
+        related_name="liaison_meetings",
+        verbose_name=_("beställarenhet"),
+    )
+    provider = models.ForeignKey(
+        Provider,
+        on_delete=models.PROTECT,
+        related_name="liaison_meetings",
+        verbose_name=_("utförare"),
+    )
+    held_on = models.DateField(_("mötesdag"))
+    kind = models.CharField(_("mötesform"), max_length=10, choices=LiaisonMeetingKind.choices)
+    period_start = models.DateField(_("underlaget från och med"))
+    period_end = models.DateField(_("underlaget till och med"))
+    participants = models.TextField(_("deltagare"))
+    notes = models.TextField(_("anteckningar"))
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("registrerat av")
+    )
+    recorded_at = models.DateTimeField(_("registrerat"), auto_now_add=True)
+    changed_at = models.DateTimeField(_("senast ändrat"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("avstämningsmöte")
+        verbose_name_plural = _("avstämningsmöten")
+        ordering = ["-held_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ordering_unit", "provider", "held_on"],
+                name="liaison_meeting_one_a_day",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="liaison_meeting_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.held_on} ({self.provider})"

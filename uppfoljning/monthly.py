@@ -11,7 +11,8 @@ Everything is set-based: one INSERT … ON CONFLICT per municipality and month w
 (no Python loop per order or visit), one DELETE drops the rows of orders no longer in force, and
 one INSERT … ON CONFLICT (key) DO NOTHING opens the individual reviews of the three-month rule.
 A transaction-level advisory lock per municipality and month makes two runs at once wait for
-each other instead of both writing.
+each other instead of both writing. Beat runs `run_month`: the check, then staff continuity on
+the rows it wrote (`store_continuity`, uppfoljning.continuity), in the same transaction.
 
 The rules, in one place (README "Tidsuppföljning"):
 - Ordered minutes: `Order.ordered_minutes` × days in force ÷ days in the month, rounded half up
@@ -48,6 +49,7 @@ from bestallning.states import ISSUED_STATUSES
 from ramtid import permissions as core_permissions
 from ramtid.models import Client, Municipality, User
 from ramtid.selectors import provider_sees
+from uppfoljning import continuity
 from uppfoljning.choices import (
     ExplanationCategory,
     ExplanationDecision,
@@ -389,6 +391,51 @@ def run_monthly_check(
         removed=removed,
         reviews=reviews,
     )
+
+
+@dataclass(frozen=True)
+class ContinuitySummary:
+    """What one run of the continuity step wrote for a municipality and month."""
+
+    month: datetime.date
+    written: int  # result rows whose continuity changed
+
+
+@transaction.atomic
+def store_continuity(*, municipality: Municipality, month: datetime.date) -> ContinuitySummary:
+    """Staff continuity on the month's result rows (uppfoljning.continuity, 003): for each row,
+    the different staff of the order's provider the client met in the busiest 14-day window
+    ending in the month, and that window's last day; null without performed visits. Two
+    statements for the municipality and month, whatever its size: one reads the visits and
+    finds the rows whose figures changed, one writes those rows.
+
+    The same rule as the check's figures: a frozen row is not changed, except one the check
+    froze (or created frozen) in this same transaction. Run it right after `run_monthly_check`,
+    in its transaction (`run_month`); alone, it updates the open rows."""
+    month = first_of_month(month)
+    sql, params = continuity.store_sql(municipality.pk, month)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+            [lock_key(municipality.pk, month)],
+        )
+        cursor.execute(sql, params)
+        changed = cursor.fetchall()
+        if changed:
+            ids, staff, ends = (list(column) for column in zip(*changed, strict=True))
+            cursor.execute(continuity.store_write_sql(), {"ids": ids, "staff": staff, "ends": ends})
+    return ContinuitySummary(month=month, written=len(changed))
+
+
+@transaction.atomic
+def run_month(
+    *, municipality: Municipality, month: datetime.date, today: datetime.date | None = None
+) -> CheckSummary:
+    """What beat runs for a municipality and month: the time check, then staff continuity on the
+    rows it wrote, in one transaction (README "Staff continuity" has each step's time)."""
+    summary = run_monthly_check(municipality=municipality, month=month, today=today)
+    store_continuity(municipality=municipality, month=month)
+    return summary
 
 
 def municipalities_due(today: datetime.date | None = None) -> list[tuple[int, datetime.date]]:

@@ -153,3 +153,45 @@ def can_close_complaint(user: User, complaint) -> bool:
         and complaint.closed_at is None
         and closes_complaint(user, complaint)
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The managers' dashboard (issue 11: uppfoljning.dashboard)
+
+
+def dashboard_unit_ids(user: User) -> set[int]:
+    """The ordering units whose dashboard the user reads: the unit manager's. Officers have
+    their worklists; contact persons, fee officers and administrators read no unit's figures."""
+    return ordering_unit_ids(user, {Role.UNIT_MANAGER})
+
+
+def dashboard_provider_ids(user: User) -> set[int]:
+    """The providers whose dashboard the user reads: the coordinator's (a provider's manager
+    sees the same for her own organisation). Not a contact person's."""
+    return _provider_ids(user, {Role.PROVIDER_COORDINATOR})
+
+
+def sees_dashboard(user: User) -> bool:
+    return bool(dashboard_unit_ids(user) or dashboard_provider_ids(user))
+
+
+# ---------------------------------------------------------------------------------------------
+# Liaison meetings (issue 11: uppfoljning.liaison)
+
+
+def liaison_unit_ids(user: User) -> set[int]:
+    """The units whose liaison meetings the user prepares and reads: the officers' and the unit
+    managers' (002: the unit's officers meet the providers)."""
+    return ordering_unit_ids(user, {Role.CASE_OFFICER, Role.UNIT_MANAGER})
+
+
+def liaison_provider_ids(user: User) -> set[int]:
+    """The providers whose liaison packs and meetings the user reads: the coordinator's, the
+    other party of the meeting. Contact persons have none."""
+    return _provider_ids(user, {Role.PROVIDER_COORDINATOR})
+
+
+def can_record_liaison_meeting(user: User, unit) -> bool:
+    """The unit's officers and unit managers record its meetings and add to their notes; the
+    provider's coordinator reads them."""
+    return unit.pk in liaison_unit_ids(user)

@@ -153,7 +153,7 @@ CLIENT_DATA: dict[str, Treatment] = {
                  "deviation_helper", "life_story", "coverage_reasons", "client_approval_how"),
         kept=("id", "client", "provider", "order", "status", "version", "planned_daily_visits",
               "participants", "meeting_place", "checklist", "client_approved_on",
-              "created_by", "created_at"),
+              "created_by", "created_at", "covers_order"),
         why="Dates, status, coded participation and the checklist's days count (plans on "
         "time, participation); the plan's words are the person's.",
     ),
@@ -193,9 +193,10 @@ CLIENT_DATA: dict[str, Treatment] = {
               "ordered_minutes", "performed_minutes", "declined_minutes", "absent_minutes",
               "deviation_minutes", "deviation_percent", "status", "billing_deadline",
               "checked_at", "explanation_category", "explained_by", "explained_at", "decision",
-              "decided_by", "decided_at", "frozen_at"),
-        why="The month's minutes, status, category and decision are the follow-up's "
-        "statistics; the texts go.",
+              "decided_by", "decided_at", "frozen_at", "continuity_staff",
+              "continuity_window_end"),
+        why="The month's minutes, status, category, decision and staff continuity (a count of "
+        "staff codes and a date) are the follow-up's statistics; the texts go.",
     ),
     "uppfoljning.Notice": Treatment(
         removed=(),

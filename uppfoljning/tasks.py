@@ -30,11 +30,12 @@ def monthly_check_due_task() -> None:
 
 @shared_task(**RETRY, max_retries=5)
 def monthly_check_task(municipality_id: int, month: str) -> None:
-    """The monthly time check of one municipality and month (uppfoljning.monthly)."""
+    """The monthly time check of one municipality and month, then its staff continuity
+    (uppfoljning.monthly.run_month)."""
     from ramtid.models import Municipality
-    from uppfoljning.monthly import run_monthly_check
+    from uppfoljning.monthly import run_month
 
-    run_monthly_check(
+    run_month(
         municipality=Municipality.objects.get(pk=municipality_id),
         month=datetime.date.fromisoformat(month),
     )

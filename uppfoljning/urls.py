@@ -1,4 +1,4 @@
-from uppfoljning.views import complaints, imports, notices, reviews, time
+from uppfoljning.views import complaints, dashboard, imports, liaison, notices, reviews, time
 
 urlpatterns = (
     imports.urlpatterns
@@ -6,4 +6,6 @@ urlpatterns = (
     + notices.urlpatterns
     + reviews.urlpatterns
     + complaints.urlpatterns
+    + dashboard.urlpatterns
+    + liaison.urlpatterns
 )

@@ -65,6 +65,46 @@
     }
   });
 
+  // --- A table wider than its column scrolls, and a keyboard must be able to scroll it ---------
+  // A .table-wrap scrolls sideways when its table does not fit (a narrow column, a small screen
+  // or a zoomed page). Only then is it made a named region in the tab order, so that the arrow
+  // keys scroll it (WCAG 2.1.1; axe: scrollable-region-focusable); a table that fits stays out
+  // of the tab order. Again after htmx swaps rows in and when the window changes size.
+
+  function markScrollingTables() {
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      var ours = wrap.dataset.scrollRegion === "true";
+      if (wrap.hasAttribute("tabindex") && !ours) {
+        return; // the template made it a region itself
+      }
+      var scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+      if (scrolls && !ours) {
+        var caption = wrap.querySelector("caption");
+        wrap.dataset.scrollRegion = "true";
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute(
+          "aria-label",
+          (caption ? caption.textContent.trim() : "Tabell") + " (rullas i sidled)"
+        );
+      } else if (!scrolls && ours) {
+        delete wrap.dataset.scrollRegion;
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    });
+  }
+
+  var resizing = null;
+  markScrollingTables(); // the script is deferred: the page is parsed
+  window.addEventListener("load", markScrollingTables); // images and charts laid out
+  document.addEventListener("htmx:afterSettle", markScrollingTables);
+  window.addEventListener("resize", function () {
+    window.cancelAnimationFrame(resizing);
+    resizing = window.requestAnimationFrame(markScrollingTables);
+  });
+
   // --- Signed out while the page is open --------------------------------------------------------
   // An htmx request (the plan's autosave, the order's time basis) that finds the session ended
   // gets 401 and the event ramtid:signed-out with the address to sign in again

@@ -13,7 +13,10 @@ visits that `generate_load_data --visits-dir` writes as import files, one per pr
   task runs it (checked row by row, set-based, and saved);
 - the raw floor of the monthly check: one plain aggregate of ordered against performed minutes
   per order for the month (a GROUP BY over the month's stored visits joined to the orders),
-  against `uppfoljning.monthly.run_monthly_check` for the month.
+  against `uppfoljning.monthly.run_monthly_check` for the month;
+- the same aggregate against staff continuity stored on the month's results
+  (`uppfoljning.monthly.store_continuity`, the second step of the monthly beat job, issue 11):
+  it reads the same visits, so the same floor and target.
 
 Targets: the import at most 1.5 times the raw COPY, the monthly check at most 3 times the raw
 aggregate. It is re-runnable: each run first restores the state before the import (it drops the
@@ -277,9 +280,19 @@ def monthly_check(visits: Visits) -> tuple[float, object]:
 # The run
 
 
+def continuity_step(visits: Visits) -> tuple[float, object]:
+    from ramtid.models import Municipality
+    from uppfoljning.monthly import store_continuity
+
+    municipality = Municipality.objects.get(name=visits.municipality)
+    started = time.perf_counter()
+    summary = store_continuity(municipality=municipality, month=visits.month)
+    return time.perf_counter() - started, summary
+
+
 def run(visits: Visits, *, out=sys.stdout) -> list[Pair]:
     """Reset, then each pair in turn: raw COPY, the app's import, the raw aggregate, the
-    monthly check."""
+    monthly check, staff continuity (against the same aggregate)."""
     rows = f"{visits.rows:,}".replace(",", " ")
     importing = Pair(
         f"Import av {rows} besök ({len(visits.files)} filer)", "COPY till en bar tabell",
@@ -316,7 +329,16 @@ def run(visits: Visits, *, out=sys.stdout) -> list[Pair]:
     checking.app, summary = monthly_check(visits)
     checking.extra = {"orders": orders, "summary": summary}
     checking.note = f"{orders} beställningar med besök"
-    return [importing, checking]
+    out.write("  personalkontinuiteten …\n")
+    out.flush()
+    continuity = Pair(
+        f"Personalkontinuiteten {visits.month:%Y-%m}",
+        "samma aggregat",
+        CHECK_TARGET,
+        raw=checking.raw,
+    )
+    continuity.app, continuity.extra["summary"] = continuity_step(visits)
+    return [importing, checking, continuity]
 
 
 def seconds(value: float | None) -> str:

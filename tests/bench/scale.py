@@ -283,6 +283,13 @@ def pages(municipality_name: str = "Stockholm") -> list[Page]:
              reverse("plan_report") + "?" + urlencode({**year, "enhet": unit.pk}), REPORT_TARGET),
         Page("Planrapporten, ett år", provider_name, coordinator,
              reverse("plan_report") + "?" + urlencode(year), REPORT_TARGET),
+        Page("Översikten (dashboard)", district, manager, reverse("dashboard"), REPORT_TARGET),
+        Page("Översikten (dashboard)", provider_name, coordinator, reverse("dashboard"),
+             REPORT_TARGET),
+        Page("Översikten: beviljad tid, kvinnor och män", district, manager,
+             reverse("dashboard_granted"), REPORT_TARGET),
+        Page("Samverkansmötets underlag", provider_name, coordinator,
+             reverse("liaison_pack", args=[unit.pk, provider.pk]), REPORT_TARGET),
     ]  # fmt: skip
 
 

@@ -43,8 +43,8 @@ def test_the_raw_floor_copies_every_row_into_a_bare_table(small):
 def test_import_and_monthly_check_against_their_floor_and_again(small):
     out = StringIO()
     pairs = followup.run(small, out=out)
-    assert [pair.error for pair in pairs] == ["", ""]
-    importing, checking = pairs
+    assert [pair.error for pair in pairs] == ["", "", ""]
+    importing, checking, continuity = pairs
     assert importing.raw and importing.app and checking.raw and checking.app
     assert importing.extra["created"] == small.rows
     assert PerformedVisit.objects.filter(month=small.month).count() == small.rows
@@ -53,8 +53,11 @@ def test_import_and_monthly_check_against_their_floor_and_again(small):
     results = MonthlyTimeResult.objects.filter(month=small.month)
     assert results.count() >= checking.extra["orders"] > 50
     assert {"within", "over", "under"} <= set(results.values_list("status", flat=True))
+    assert continuity.app and continuity.raw == checking.raw
+    assert results.filter(continuity_staff__gt=0).exists()  # stored by the bench's third step
     report = followup.table(pairs)
-    assert report.count("\n") == 3
+    assert report.count("\n") == 4
+    assert "Personalkontinuiteten 2026-02" in report
     assert f"Import av {small.rows:,} besök (8 filer)".replace(",", " ") in report
     assert "≤ 1.5×" in report and "≤ 3×" in report
     assert "Månadskontrollen 2026-02" in report
@@ -66,7 +69,7 @@ def test_import_and_monthly_check_against_their_floor_and_again(small):
 
     # Again: the month is restored first, so it is a first import again, not an update.
     again = followup.run(small, out=StringIO())
-    assert [pair.error for pair in again] == ["", ""]
+    assert [pair.error for pair in again] == ["", "", ""]
     assert again[0].extra["created"] == small.rows and again[0].extra["updated"] == 0
     assert PerformedVisit.objects.filter(month=small.month).count() == small.rows
     assert VisitImport.objects.count() == 8
@@ -77,7 +80,7 @@ def test_a_rejected_file_is_reported_not_timed_as_a_success(small):
     first = small.files[0]
     first.path.write_text(first.path.read_text(encoding="utf-8").replace("utförd", "klar", 1),
                           encoding="utf-8")  # fmt: skip
-    importing, _checking = followup.run(small, out=StringIO())
+    importing, _checking, _continuity = followup.run(small, out=StringIO())
     assert importing.error.startswith(f"{first.path.name}: Avvisad, 1 fel")
     assert "FEL:" in followup.table([importing])
 

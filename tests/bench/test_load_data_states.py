@@ -24,6 +24,7 @@ from genomforandeplan.models import (
     PlanReview,
     PlanVersion,
 )
+from genomforandeplan.reports import PlanCoversOrder
 from ramtid import loaddata, personal_number
 from ramtid.choices import InterventionCategory, Role
 from ramtid.models import Client, Membership, OrderingUnit, Provider
@@ -217,3 +218,19 @@ def test_issued_orders_store_their_ordered_minutes_as_sending_would(generated):
     assert any(i.double_staffing for order in sample for i in order.interventions.all())
     for order in sample:
         assert order.ordered_minutes == ordered_time.order_time(order).total, order.pk
+
+
+def test_plans_store_the_coverage_check_as_the_services_do(generated):
+    """Every plan's stored coverage answer (covers_order, issue 11) is the check's over its own
+    order: the generator decides it with the coverage check and copies it with the row (it
+    updates nothing), what services.refresh_coverage would store."""
+
+    plans = ImplementationPlan.objects.all()
+    assert not plans.filter(covers_order__isnull=True).exists()
+    checked = dict(
+        Order.objects.filter(plans__isnull=False)
+        .annotate(covers=PlanCoversOrder())
+        .values_list("pk", "covers")
+    )
+    assert dict(plans.values_list("order_id", "covers_order")) == checked
+    assert not plans.filter(status=PlanStatus.APPROVED, covers_order=False).exists()

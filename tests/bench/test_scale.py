@@ -26,7 +26,7 @@ def test_every_page_answers_and_is_reported_against_its_target(small):
     assert [(page.label, page.error) for page in measured] == [
         (page.label, "") for page in measured
     ]
-    assert len(measured) == 22
+    assert len(measured) == 26
     for page in measured:
         assert len(page.timings) == 1
         assert page.queries and page.size

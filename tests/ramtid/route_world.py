@@ -73,15 +73,18 @@ from uppfoljning.choices import (
     ComplaintCategory,
     ImportChannel,
     ImportStatus,
+    LiaisonMeetingKind,
     NoticeKind,
     ReviewReason,
     TimeStatus,
     VisitStatus,
 )
 from uppfoljning.complaints import register_complaint
+from uppfoljning.liaison import record_liaison_meeting
 from uppfoljning.models import (
     Complaint,
     IndividualReview,
+    LiaisonMeeting,
     MonthlyTimeResult,
     Notice,
     PerformedVisit,
@@ -195,6 +198,8 @@ class Side:
     api_token: ApiToken = None
     # A relative's complaint about the provider's visits to the first client.
     complaint: Complaint = None
+    # A liaison meeting of the unit with the provider (uppfoljning.liaison).
+    liaison_meeting: LiaisonMeeting = None
     intervention_type: InterventionType = None
     clients: list[Client] = field(default_factory=list)
 
@@ -330,6 +335,10 @@ def _build_case(side: Side, surname: str) -> None:
         status=TimeStatus.OVER,
         billing_deadline=TODAY + datetime.timedelta(days=20),
         checked_at=now,
+        # The eleven staff below as the check stores them: the provider's continuity flag.
+        continuity_staff=side.municipality.continuity_goal + 1,
+        continuity_window_end=LAST_MONTH
+        + datetime.timedelta(days=side.municipality.continuity_goal),
     )
     side.review = IndividualReview.objects.create(
         key=f"walk:{side.tag}",
@@ -436,6 +445,17 @@ def _build_case(side: Side, surname: str) -> None:
         raised_by=ComplainantKind.RELATIVE,
         category=ComplaintCategory.TIMES,
         description="Besöken på morgonen kommer sent.",
+    )
+    side.liaison_meeting = record_liaison_meeting(
+        unit=side.unit,
+        provider=side.provider,
+        by=side.officer,
+        held_on=TODAY - datetime.timedelta(days=10),
+        kind=LiaisonMeetingKind.PHONE,
+        participants="Handläggaren och samordnaren",
+        notes="Planerna och tiden gicks igenom.",
+        period_start=TODAY - datetime.timedelta(days=130),
+        period_end=TODAY - datetime.timedelta(days=10),
     )
     side.api_token, _key = api_token(provider=side.provider, name=f"{side.tag}-system")
 
@@ -592,6 +612,13 @@ OBJECT_ARGS: dict[str, Args] = {
     "complaint_detail": _pk("complaint"),
     "complaint_answer": _pk("complaint"),
     "complaint_close": _pk("complaint"),
+    # Liaison meetings: a pair of the side's unit and provider, and a recorded meeting.
+    **{
+        name: Args(lambda s: {"unit_pk": s.unit.pk, "provider_pk": s.provider.pk})
+        for name in ("liaison_pack", "liaison_pack_pdf", "liaison_meeting_create")
+    },
+    "liaison_meeting": _pk("liaison_meeting"),
+    "liaison_meeting_amend": _pk("liaison_meeting"),
     # The log review: a sample, and a search by client (by id, in the query).
     "log_review_sample": _pk("log_sample"),
     "log_review": Args(query=lambda s: {"brukare": s.client.pk}, method="get"),

@@ -15,9 +15,8 @@ can be read: HTML, JSON, CSV, the XLSX's strings; a PDF is checked against the t
 
 from __future__ import annotations
 
-import io
+import datetime
 import re
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -34,7 +33,15 @@ from ramtid.choices import AccessAction, AccessChannel, Role
 from ramtid.models import AccessLog, ApiToken, Membership, User
 from ramtid.worklists import worklists
 from tests.factories import OrderingUnitFactory, UserFactory, api_token, member, token_api
-from tests.ramtid.route_world import OBJECT_ARGS, World, all_routes, attribute_of, built_once
+from tests.ramtid.route_world import (
+    OBJECT_ARGS,
+    TODAY,
+    World,
+    all_routes,
+    attribute_of,
+    built_once,
+)
+from tests.spreadsheets import xlsx_values
 
 # ---------------------------------------------------------------------------------------------
 # The world, built once for the module
@@ -95,6 +102,10 @@ VIEW, LIST, EXPORT, API = (
     AccessAction.API,
 )
 CLIENT = _home("client")
+LIAISON_PERIOD = {
+    "fran": f"{TODAY - datetime.timedelta(days=120):%Y-%m-%d}",
+    "till": f"{TODAY:%Y-%m-%d}",
+}
 OFFICER, MANAGER = "home.officer", "home.manager"
 COORDINATOR, CONTACT = "home.coordinator", "home.contact_person"
 
@@ -103,7 +114,12 @@ READS: dict[str, tuple[Read, ...]] = {
     "start": (Read(OFFICER, LIST), Read(COORDINATOR, LIST)),
     # One list here; every worklist is walked by test_every_worklist_logs_what_it_shows.
     "worklist": (Read(MANAGER, LIST, kwargs={"key": "beslut-att-godkanna"}),),
+    # Its files, as one list's here; every worklist's by tests/ramtid/test_list_exports.py.
+    "worklist_csv": (Read(MANAGER, EXPORT, kwargs={"key": "beslut-att-godkanna"}),),
+    "worklist_xlsx": (Read(OFFICER, EXPORT, kwargs={"key": "saknade-planer"}),),
     "client_list": (Read(OFFICER, LIST), Read(COORDINATOR, LIST)),
+    "client_list_csv": (Read(OFFICER, EXPORT), Read(COORDINATOR, EXPORT)),
+    "client_list_xlsx": (Read(OFFICER, EXPORT),),
     "client_detail": (Read(OFFICER, shows=CLIENT), Read(CONTACT, shows=CLIENT)),
     "client_edit": (Read(OFFICER, shows=CLIENT),),
     "relative_add": (Read(OFFICER, shows=CLIENT),),
@@ -146,6 +162,8 @@ READS: dict[str, tuple[Read, ...]] = {
     # Follow-up
     "client_visits": (Read(OFFICER, shows=CLIENT),),
     "time_results": (Read(OFFICER, LIST), Read(COORDINATOR, LIST)),
+    "time_results_csv": (Read(OFFICER, EXPORT), Read(COORDINATOR, EXPORT)),
+    "time_results_xlsx": (Read(COORDINATOR, EXPORT),),
     "time_result": (Read(COORDINATOR, shows=CLIENT), Read(OFFICER, shows=CLIENT)),
     "over_time": (Read("fee_officer", LIST),),
     # The fee officer's list is the municipality's: the other unit's month over is on it too.
@@ -156,15 +174,37 @@ READS: dict[str, tuple[Read, ...]] = {
         Read("fee_officer", EXPORT, shows=lambda w: {w.home.client.pk, w.near.client.pk}),
     ),
     "notice_list": (Read(OFFICER, LIST), Read(COORDINATOR, LIST)),
+    "notice_list_csv": (Read(OFFICER, EXPORT),),
+    "notice_list_xlsx": (Read(COORDINATOR, EXPORT),),
     "review_list": (Read(OFFICER, LIST),),
+    "review_list_csv": (Read(OFFICER, EXPORT),),
+    "review_list_xlsx": (Read(OFFICER, EXPORT),),
     "review_detail": (Read(OFFICER, shows=CLIENT), Read(MANAGER, shows=CLIENT)),
     "continuity": (Read(OFFICER, LIST), Read(COORDINATOR, LIST)),
     "complaints": (Read(OFFICER, LIST), Read(COORDINATOR, LIST)),
+    "complaints_csv": (Read(OFFICER, EXPORT),),
+    "complaints_xlsx": (Read(COORDINATOR, EXPORT),),
     "complaint_detail": (Read(OFFICER, shows=CLIENT), Read(COORDINATOR, shows=CLIENT)),
     "complaint_create": (Read(OFFICER, shows=CLIENT), Read(CONTACT, shows=CLIENT)),
+    # The liaison pack's examples: the first client's late plan, month over and open complaint,
+    # the third client's missing plan.
+    "liaison_pack": (
+        Read(OFFICER, LIST, query=LIAISON_PERIOD),
+        Read(COORDINATOR, LIST, query=LIAISON_PERIOD),
+    ),
+    "liaison_pack_pdf": (
+        Read(MANAGER, EXPORT, shows=_home("client", "client3"), query=LIAISON_PERIOD),
+    ),
+    # The managers' dashboard: the clients behind a figure (the executed orders of the last
+    # twelve months).
+    "dashboard_clients": (
+        Read(MANAGER, LIST, kwargs={"figure": "verkstallda"}),
+        Read(COORDINATOR, LIST, kwargs={"figure": "verkstallda"}),
+    ),
     # The log review names the clients of the entries it shows: reading the log is logged too.
     "log_review": (Read("security_officer", LIST), Read(MANAGER, LIST)),
     "log_review_export": (Read("security_officer", EXPORT),),
+    "log_review_export_xlsx": (Read("security_officer", EXPORT),),
     "log_review_sample": (Read("security_officer", LIST, shows=CLIENT),),
     # The API: integration accounts sign in with a key; a person's browser session is logged
     # as such.
@@ -220,6 +260,8 @@ NOT_READS: dict[str, str] = {
     ),
     "plan_add_item": "an empty intervention card (htmx, POST only)",
     "visit_imports": _IMPORTS,
+    "visit_imports_csv": _IMPORTS,
+    "visit_imports_xlsx": _IMPORTS,
     "visit_import_new": "the upload form",
     "visit_import_detail": _IMPORTS,
     "visit_import_progress": _IMPORTS,
@@ -249,6 +291,16 @@ NOT_READS: dict[str, str] = {
     "api_schema": "the OpenAPI schema",
     "api_docs": "the API's documentation page",
     "log_review_samples": "the log review's samples: periods, sizes, who drew them, conclusions",
+    "liaison_list": "the user's units and providers: client counts and meeting dates, no client",
+    "dashboard": "the managers' dashboard: figures per provider and officer, no client",
+    "dashboard_pdf": "the dashboard as a PDF: the same figures, no client",
+    "dashboard_granted": "the dashboard's granted hours of women and men: figures, no client",
+    "liaison_meeting_create": "the form to record a liaison meeting: dates and texts, no client",
+    "liaison_meeting": "a recorded liaison meeting: its day, participants and notes, no client",
+    "liaison_meeting_amend": (
+        "a write (POST only) to a meeting's notes; a refused one shows the meeting's page again, "
+        "which names no client"
+    ),
 }
 
 # The Django admin holds configuration only (ramtid/admin.py): these models and its own pages.
@@ -323,8 +375,8 @@ def _text_of(response) -> str | None:
     if kind.startswith("application/pdf"):
         return None
     if "spreadsheetml" in kind:
-        with zipfile.ZipFile(io.BytesIO(content)) as book:
-            return book.read("xl/sharedStrings.xml").decode()
+        # Every cell, wherever openpyxl keeps its text (inline or shared strings).
+        return "\n".join(str(value) for value in xlsx_values(content) if value is not None)
     return content.decode()
 
 

@@ -42,6 +42,8 @@ from tests.ramtid.route_world import (
     attribute_of,
     built_once,
 )
+from tests.spreadsheets import xlsx_values
+from uppfoljning.dashboard import FIGURES as dashboard_figures
 
 
 @pytest.fixture(scope="module")
@@ -84,26 +86,43 @@ LIST_ROUTES: dict[str, Callable[[], list[dict]]] = {
         "password_change",
         "session_status",
         "client_list",
+        "client_list_csv",
+        "client_list_xlsx",
         "client_create",
         "visit_imports",
+        "visit_imports_csv",
+        "visit_imports_xlsx",
         "visit_import_new",
         "time_results",
+        "time_results_csv",
+        "time_results_xlsx",
         "over_time",
         "over_time_csv",
         "over_time_xlsx",
         "notice_list",
+        "notice_list_csv",
+        "notice_list_xlsx",
         "review_list",
+        "review_list_csv",
+        "review_list_xlsx",
         "continuity",
         "complaints",
+        "complaints_csv",
+        "complaints_xlsx",
         "complaint_api-list",
+        "liaison_list",
         "log_review",
         "log_review_export",
+        "log_review_export_xlsx",
         "log_review_samples",
         "plan_report",
         "plan_report_pdf",
         "plan_report_csv",
         "plan_report_xlsx",
         "plan_report_api",
+        "dashboard",
+        "dashboard_pdf",
+        "dashboard_granted",
         "healthz",
         "favicon.ico",
         "api-root",
@@ -126,6 +145,10 @@ LIST_ROUTES: dict[str, Callable[[], list[dict]]] = {
     )
 }
 LIST_ROUTES["worklist"] = lambda: [{"key": item.key} for item in worklists()]
+# Every worklist's files (issue 11; a list without columns has none: 404).
+LIST_ROUTES["worklist_csv"] = LIST_ROUTES["worklist_xlsx"] = LIST_ROUTES["worklist"]
+# The managers' dashboard: the clients behind each of its figures (issue 11).
+LIST_ROUTES["dashboard_clients"] = lambda: [{"figure": key} for key in dashboard_figures]
 LIST_ROUTES["admin:app_list"] = lambda: [{"app_label": label} for label in ("ramtid", "axes")]
 LIST_ROUTES["admin/(?P<url>.*)$"] = lambda: [_NO_ARGS]
 for _model in (
@@ -193,6 +216,8 @@ def _url(name: str, kwargs: dict, query: dict | None = None) -> str:
 
 def _body(response) -> str:
     content = b"".join(response.streaming_content) if response.streaming else response.content
+    if "spreadsheetml" in response.get("Content-Type", ""):  # a zip: its cells, not its bytes
+        return "\n".join(str(value) for value in xlsx_values(content) if value is not None)
     return content.decode(errors="replace")
 
 

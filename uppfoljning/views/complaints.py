@@ -34,10 +34,12 @@ from django.views.decorators.http import require_POST
 
 from ramtid.audit import log_access
 from ramtid.choices import AccessAction
+from ramtid.exports import Column, export_list
 from ramtid.forms import DateInput, apply_service_errors
 from ramtid.permissions import NavItem
 from ramtid.selectors import clients_visible_to
 from ramtid.web import client_crumbs, form_page, require, visible
+from ramtid.worklists import client_columns
 from uppfoljning import complaints, permissions
 from uppfoljning.choices import (
     AnswerMethod,
@@ -216,19 +218,70 @@ def _complaint(request, pk: int):
     return visible(complaints.complaints_visible_to(request.user), pk)
 
 
-@login_required
-def complaint_list(request):
-    user = request.user
-    if not permissions.sees_complaints(user):
+def _complaints(request):
+    """The complaints as the list shows them: the user's, filtered; open ones by deadline,
+    otherwise the newest first. Also all the user's (for the counts on top)."""
+    if not permissions.sees_complaints(request.user):
         raise Http404
-    today = timezone.localdate()
-    visible_complaints = complaints.complaints_visible_to(user)
+    visible_complaints = complaints.complaints_visible_to(request.user)
     filters = ComplaintListFilters(request.GET or None, queryset=visible_complaints)
     rows = filters.qs if filters.is_bound and filters.is_valid() else visible_complaints
     if filters.is_bound and filters.is_valid() and filters.form.cleaned_data["status"] == OPEN:
         rows = rows.order_by("answer_due", "pk")
     else:
         rows = rows.order_by("-received_on", "-pk")
+    return filters, visible_complaints, rows
+
+
+def _with_state(rows: list) -> list:
+    today = timezone.localdate()
+    for complaint in rows:
+        complaint.state = complaints.ComplaintState.of(complaint, today)
+    return rows
+
+
+def _stage(row) -> str:
+    if row.state.closed:
+        return _("Avslutat")
+    return _("Besvarat, inte avslutat") if row.state.answered else _("Att besvara")
+
+
+EXPORT_COLUMNS = (
+    *client_columns(),
+    Column(
+        gettext_lazy("Gäller"),
+        lambda row: row.provider.name if row.provider_id else row.ordering_unit.name,
+    ),
+    Column(gettext_lazy("Kategori"), lambda row: row.get_category_display()),
+    Column(gettext_lazy("Mottaget"), lambda row: row.received_on),
+    Column(gettext_lazy("Besvaras senast"), lambda row: row.answer_due),
+    Column(gettext_lazy("Besvarat"), lambda row: row.answered_on),
+    Column(gettext_lazy("Läge"), _stage),
+    Column(
+        gettext_lazy("Inte besvarat i tid"), lambda row: _("Ja") if row.state.overdue else _("Nej")
+    ),
+)
+
+
+@login_required
+def complaint_export(request, fmt: str):
+    """The complaints the list shows, every one, as a file (ramtid.exports.export_list)."""
+    _filters, _visible, rows = _complaints(request)
+    return export_list(
+        request,
+        fmt,
+        queryset=rows,
+        columns=EXPORT_COLUMNS,
+        filename="klagomal",
+        title=_("Klagomål"),
+        prepare=_with_state,
+    )
+
+
+@login_required
+def complaint_list(request):
+    filters, visible_complaints, rows = _complaints(request)
+    today = timezone.localdate()
     # The counts on top, of everything the user sees, in one query.
     counts = visible_complaints.order_by().aggregate(
         open=Count("pk", filter=complaints.open_q()),
@@ -424,6 +477,8 @@ def navigation(user) -> list[NavItem]:
 
 urlpatterns = [
     path("klagomal/", complaint_list, name="complaints"),
+    path("klagomal/klagomal.csv", complaint_export, {"fmt": "csv"}, name="complaints_csv"),
+    path("klagomal/klagomal.xlsx", complaint_export, {"fmt": "xlsx"}, name="complaints_xlsx"),
     path("klagomal/<int:pk>/", complaint_detail, name="complaint_detail"),
     path("klagomal/<int:pk>/besvara/", complaint_answer, name="complaint_answer"),
     path("klagomal/<int:pk>/avsluta/", complaint_close, name="complaint_close"),

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from ramtid import selectors as core_selectors
 from ramtid.audit import log_access
 from ramtid.choices import AccessAction
-from ramtid.exports import csv_response
+from ramtid.exports import Column, csv_response, export_list
 from ramtid.permissions import NavItem
 from ramtid.web import client_crumbs, require, visible
 from uppfoljning import imports, permissions, plausibility
@@ -79,6 +79,38 @@ def import_list(request):
             "page": page,
             "can_import": imports.may_import(request.user),
         },
+    )
+
+
+IMPORT_COLUMNS = (
+    Column(
+        gettext_lazy("Inläst"),
+        lambda item: timezone.localtime(item.created_at).strftime("%Y-%m-%d %H:%M"),
+    ),
+    Column(gettext_lazy("Utförare"), lambda item: item.provider.name),
+    Column(gettext_lazy("Av"), lambda item: str(item.created_by or "")),
+    Column(gettext_lazy("Fil"), lambda item: item.file_name or item.get_channel_display()),
+    Column(gettext_lazy("Status"), lambda item: item.get_status_display()),
+    Column(gettext_lazy("Rader"), lambda item: item.rows_total),
+    Column(gettext_lazy("Nya"), lambda item: item.created_count),
+    Column(gettext_lazy("Uppdaterade"), lambda item: item.updated_count),
+    Column(gettext_lazy("Fel"), lambda item: item.error_count),
+)
+
+
+@login_required
+def import_list_export(request, fmt: str):
+    """The import history as a file: counts and names of files, no client (not logged as a
+    read of client data, as the page is not)."""
+    history = imports.imports_visible_to(request.user).order_by("-created_at", "-id")
+    return export_list(
+        request,
+        fmt,
+        queryset=history.select_related("provider", "created_by"),
+        columns=IMPORT_COLUMNS,
+        filename="inlasningar",
+        title=_("Inläsningar av besök"),
+        client_field=None,
     )
 
 
@@ -231,6 +263,8 @@ def navigation(user) -> list[NavItem]:
 
 urlpatterns = [
     path("besok/", import_list, name="visit_imports"),
+    path("besok/inlasningar.csv", import_list_export, {"fmt": "csv"}, name="visit_imports_csv"),
+    path("besok/inlasningar.xlsx", import_list_export, {"fmt": "xlsx"}, name="visit_imports_xlsx"),
     path("besok/ny/", import_new, name="visit_import_new"),
     path("besok/<int:pk>/", import_detail, name="visit_import_detail"),
     path("besok/<int:pk>/status/", import_progress, name="visit_import_progress"),

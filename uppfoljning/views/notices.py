@@ -12,18 +12,22 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ramtid.audit import log_access
 from ramtid.choices import AccessAction
+from ramtid.exports import Column, export_list, local_day
 from ramtid.permissions import NavItem
+from ramtid.worklists import client_columns
 from uppfoljning import plan_check
 from uppfoljning.worklists.notices import OPEN, NoticeFilters, with_links
 
 NOTICES_PER_PAGE = 50
 
 
-@login_required
-def notice_list(request):
+def _notices(request):
+    """The notices as the page lists them: the user's, filtered (open unless asked), the open
+    ones first, the longest overdue first."""
     if not plan_check.has_notices(request.user):
         raise Http404
     data = request.GET.copy()
@@ -33,9 +37,13 @@ def notice_list(request):
     )
     filters = NoticeFilters(data, queryset=notices, user=request.user)
     notices = filters.qs if filters.is_valid() else notices.filter(closed_at__isnull=True)
-    page = Paginator(
-        notices.select_related("client", "provider", "order"), NOTICES_PER_PAGE
-    ).get_page(request.GET.get("sida"))
+    return filters, notices.select_related("client", "provider", "order")
+
+
+@login_required
+def notice_list(request):
+    filters, notices = _notices(request)
+    page = Paginator(notices, NOTICES_PER_PAGE).get_page(request.GET.get("sida"))
     rows = with_links(request.user, list(page.object_list))
     log_access(
         user=request.user,
@@ -50,6 +58,31 @@ def notice_list(request):
         request,
         "uppfoljning/notices/list.html",
         {"page": page, "rows": rows, "filters": filters, "query": query.urlencode()},
+    )
+
+
+EXPORT_COLUMNS = (
+    Column(gettext_lazy("Påminnelse"), lambda row: row.get_kind_display()),
+    *client_columns(number=False),
+    Column(gettext_lazy("Utförare"), lambda row: row.provider.name),
+    Column(gettext_lazy("Skulle vara klart"), lambda row: row.due_on),
+    Column(gettext_lazy("Dagar sen"), lambda row: None if row.closed_at else row.days_late),
+    Column(gettext_lazy("Klar"), lambda row: local_day(row.closed_at)),
+)
+
+
+@login_required
+def notice_export(request, fmt: str):
+    """The notices the page lists, every one, as a file (ramtid.exports.export_list)."""
+    _filters, notices = _notices(request)
+    return export_list(
+        request,
+        fmt,
+        queryset=notices,
+        columns=EXPORT_COLUMNS,
+        filename="paminnelser",
+        title=_("Påminnelser"),
+        prepare=lambda rows: with_links(request.user, rows),
     )
 
 
@@ -71,4 +104,8 @@ def navigation(user) -> list[NavItem]:
     ]
 
 
-urlpatterns = [path("paminnelser/", notice_list, name="notice_list")]
+urlpatterns = [
+    path("paminnelser/", notice_list, name="notice_list"),
+    path("paminnelser/paminnelser.csv", notice_export, {"fmt": "csv"}, name="notice_list_csv"),
+    path("paminnelser/paminnelser.xlsx", notice_export, {"fmt": "xlsx"}, name="notice_list_xlsx"),
+]

@@ -34,10 +34,12 @@ from bestallning.states import ACTIVE_STATUSES
 from genomforandeplan import selectors as plan_selectors
 from ramtid.audit import log_access
 from ramtid.choices import AccessAction
+from ramtid.exports import Column, export_list
 from ramtid.forms import DateInput, apply_service_errors
 from ramtid.permissions import NavItem
 from ramtid.selectors import clients_visible_to
 from ramtid.web import client_crumbs, require, visible
+from ramtid.worklists import client_columns
 from uppfoljning import continuity, permissions, reviews
 from uppfoljning.choices import ReviewOutcome, ReviewReason
 from uppfoljning.models import IndividualReview, MonthlyTimeResult
@@ -124,24 +126,57 @@ def _require_reviewer(user) -> None:
         raise Http404
 
 
-@login_required
-def review_list(request):
+def _reviews(request):
+    """The reviews as the page lists them: to do (the earliest due first) or done (the latest
+    first), by reason."""
     _require_reviewer(request.user)
     data = request.GET.copy()
     data.setdefault("visa", OPEN)
     queryset = reviews.reviews_visible_to(request.user)
     filters = ReviewListFilters(data, queryset=queryset)
     if filters.is_valid():
-        queryset = filters.qs
-        showing_done = filters.form.cleaned_data.get("visa") == DONE
-    else:
-        queryset = queryset.filter(done_on__isnull=True).order_by("due_on", "pk")
-        showing_done = False
-    page = Paginator(queryset, REVIEWS_PER_PAGE).get_page(request.GET.get("sida"))
-    rows = list(page.object_list)
+        return filters, filters.qs, filters.form.cleaned_data.get("visa") == DONE
+    return filters, queryset.filter(done_on__isnull=True).order_by("due_on", "pk"), False
+
+
+def _with_late(rows: list) -> list:
     today = timezone.localdate()
     for review in rows:
         review.late = review.done_on is None and review.due_on < today
+    return rows
+
+
+EXPORT_COLUMNS = (
+    *client_columns(),
+    Column(gettext_lazy("Anledning"), lambda row: row.get_reason_display()),
+    Column(gettext_lazy("Görs senast"), lambda row: row.due_on),
+    Column(gettext_lazy("Försenad"), lambda row: _("Ja") if row.late else _("Nej")),
+    Column(gettext_lazy("Genomförd"), lambda row: row.done_on),
+    Column(gettext_lazy("Genomförd av"), lambda row: str(row.done_by or "")),
+    Column(gettext_lazy("Utfall"), lambda row: row.get_outcome_display() if row.outcome else ""),
+)
+
+
+@login_required
+def review_export(request, fmt: str):
+    """The reviews the page lists, every one, as a file (ramtid.exports.export_list)."""
+    _filters, queryset, _done = _reviews(request)
+    return export_list(
+        request,
+        fmt,
+        queryset=queryset,
+        columns=EXPORT_COLUMNS,
+        filename="individuppfoljningar",
+        title=_("Individuppföljningar"),
+        prepare=_with_late,
+    )
+
+
+@login_required
+def review_list(request):
+    filters, queryset, showing_done = _reviews(request)
+    page = Paginator(queryset, REVIEWS_PER_PAGE).get_page(request.GET.get("sida"))
+    rows = _with_late(list(page.object_list))
     log_access(
         user=request.user,
         clients=[r.client for r in rows],
@@ -344,6 +379,18 @@ def navigation(user) -> list[NavItem]:
 
 urlpatterns = [
     path("individuppfoljningar/", review_list, name="review_list"),
+    path(
+        "individuppfoljningar/individuppfoljningar.csv",
+        review_export,
+        {"fmt": "csv"},
+        name="review_list_csv",
+    ),
+    path(
+        "individuppfoljningar/individuppfoljningar.xlsx",
+        review_export,
+        {"fmt": "xlsx"},
+        name="review_list_xlsx",
+    ),
     path("individuppfoljningar/<int:pk>/", review_detail, name="review_detail"),
     path("personalkontinuitet/", continuity_page, name="continuity"),
 ]

@@ -11,6 +11,7 @@ visible result the user may not act on is a 403). Months travel as `?manad=YYYY-
 from __future__ import annotations
 
 import datetime
+from operator import itemgetter
 
 from django import forms
 from django.contrib import messages
@@ -30,10 +31,11 @@ from django.views.decorators.http import require_POST
 from ramtid import permissions as core_permissions
 from ramtid.audit import log_access
 from ramtid.choices import AccessAction
-from ramtid.exports import csv_response, xlsx_response
+from ramtid.exports import Column, export_list
 from ramtid.formatting import hhmm
 from ramtid.permissions import NavItem
 from ramtid.web import client_crumbs, require, visible
+from ramtid.worklists import client_columns
 from uppfoljning import monthly, permissions
 from uppfoljning.choices import ExplanationCategory, ExplanationDecision, TimeStatus
 
@@ -137,6 +139,86 @@ def _result(request, pk: int):
 # A month's results
 
 
+def _filtered_results(filters, in_month, today):
+    """A month's results as the list shows them: filtered, in the clients' name order."""
+    rows = in_month
+    if filters.is_valid():
+        if filters.cleaned_data["status"]:
+            rows = rows.filter(status=filters.cleaned_data["status"])
+        if filters.cleaned_data["att_gora"] == TO_EXPLAIN:
+            rows = rows.filter(monthly.needs_explanation(today))
+        elif filters.cleaned_data["att_gora"] == TO_DECIDE:
+            rows = rows.filter(monthly.needs_decision())
+    return rows.order_by("client__last_name", "client__first_name", "client_id", "order_id")
+
+
+def _with_state(rows):
+    today = timezone.localdate()
+    for result in rows:
+        result.state = monthly.ResultState.of(result, today)
+    return rows
+
+
+def _stage(result) -> str:
+    """Where the month's explanation stands, in the words of the list (time/_stage.html)."""
+    state = result.state
+    if result.frozen_at:
+        decided = f", {result.get_decision_display().lower()}" if result.decision else ""
+        return _("Låst") + decided
+    if result.decision == "approved":
+        return _("Förklaring godkänd")
+    if result.decision == "rejected":
+        again = _(", ny förklaring behövs") if state.explainable else ""
+        return _("Förklaring avslagen") + again
+    if result.explanation_category:
+        return _("Förklarad, väntar på beslut")
+    if state.needs_explanation:
+        return _("Behöver förklaras")
+    return _("Inte förklarad") if result.status != TimeStatus.WITHIN else ""
+
+
+RESULT_COLUMNS = (
+    Column(gettext_lazy("Månad"), lambda row: f"{row.month:%Y-%m}"),
+    *client_columns(),
+    Column(gettext_lazy("Beställarenhet"), lambda row: row.ordering_unit.name),
+    Column(gettext_lazy("Utförare"), lambda row: row.provider.name),
+    Column(gettext_lazy("Beställning"), lambda row: row.order_id),
+    Column(gettext_lazy("Beställd (tim:min)"), lambda row: hhmm(row.ordered_minutes)),
+    Column(gettext_lazy("Utförd (tim:min)"), lambda row: hhmm(row.performed_minutes)),
+    Column(gettext_lazy("Avvikelse (tim:min)"), lambda row: hhmm(row.deviation_minutes)),
+    Column(gettext_lazy("Beställd (minuter)"), lambda row: row.ordered_minutes),
+    Column(gettext_lazy("Utförd (minuter)"), lambda row: row.performed_minutes),
+    Column(gettext_lazy("Avvikelse (minuter)"), lambda row: row.deviation_minutes),
+    Column(
+        gettext_lazy("Avvikelse (%)"),
+        lambda row: None if row.deviation_percent is None else float(row.deviation_percent),
+    ),
+    Column(gettext_lazy("Status"), lambda row: row.get_status_display()),
+    Column(gettext_lazy("Förklaring"), _stage),
+    Column(gettext_lazy("Sista dag"), lambda row: row.billing_deadline),
+)
+
+
+@login_required
+def result_export(request, fmt: str):
+    """The month's results as the list shows them, every one, as a file."""
+    if not monthly.sees_time_results(request.user):
+        raise Http404
+    results = monthly.results_visible_to(request.user)
+    filters = ResultFilters(request.GET or None)
+    month = _month_of(filters, results)
+    rows = _filtered_results(filters, results.filter(month=month), timezone.localdate())
+    return export_list(
+        request,
+        fmt,
+        queryset=rows,
+        columns=RESULT_COLUMNS,
+        filename=f"tidsuppfoljning-{month:%Y-%m}",
+        title=_("Tidsuppföljning %(month)s") % {"month": f"{month:%Y-%m}"},
+        prepare=_with_state,
+    )
+
+
 @login_required
 def result_list(request):
     if not monthly.sees_time_results(request.user):
@@ -158,18 +240,9 @@ def result_list(request):
         first_deadline=Min("billing_deadline"),
         last_deadline=Max("billing_deadline"),
     )
-    rows = in_month
-    if filters.is_valid():
-        if filters.cleaned_data["status"]:
-            rows = rows.filter(status=filters.cleaned_data["status"])
-        if filters.cleaned_data["att_gora"] == TO_EXPLAIN:
-            rows = rows.filter(monthly.needs_explanation(today))
-        elif filters.cleaned_data["att_gora"] == TO_DECIDE:
-            rows = rows.filter(monthly.needs_decision())
-    rows = rows.order_by("client__last_name", "client__first_name", "client_id", "order_id")
+    rows = _filtered_results(filters, in_month, today)
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("sida"))
-    for result in page.object_list:
-        result.state = monthly.ResultState.of(result, today)
+    _with_state(page.object_list)
     _log(request, [r.client for r in page.object_list], AccessAction.LIST, "Tidsuppföljning")
     query = request.GET.copy()
     query.pop("sida", None)
@@ -371,26 +444,38 @@ def over_time_list(request):
     )
 
 
-def _export(request, what: str) -> tuple[datetime.date, list[list]]:
-    """The month's over-time rows for a file, and one access-log row naming every client."""
+# The file's columns: a row is prepared as its cells (_export_row), read by position.
+OVER_TIME_COLUMNS = tuple(
+    Column(heading, itemgetter(index)) for index, heading in enumerate(EXPORT_COLUMNS)
+)
+
+
+def _over_time_export(request, fmt: str):
+    """The month's over-time list as a file (ramtid.exports.export_list): one access-log row
+    naming every client, then the rows a chunk at a time."""
     _form, month, rows = _over_time(request)
-    results = list(rows)
-    _log(request, [r.client_id for r in results], AccessAction.EXPORT, what)
-    return month, [_export_row(result) for result in results]
+    return export_list(
+        request,
+        fmt,
+        queryset=rows,
+        columns=OVER_TIME_COLUMNS,
+        filename=f"overtid-{month:%Y-%m}",
+        dated=False,
+        title=_("Övertid %(month)s") % {"month": f"{month:%Y-%m}"},
+        what=_("Övertid"),
+        prepare=lambda results: [_export_row(result) for result in results],
+    )
 
 
 @login_required
 def over_time_csv(request):
     """UTF-8 with a BOM and semicolons, as Swedish Excel opens it."""
-    month, data = _export(request, "Övertid, CSV")
-    return csv_response(f"overtid-{month:%Y-%m}.csv", EXPORT_COLUMNS, data)
+    return _over_time_export(request, "csv")
 
 
 @login_required
 def over_time_xlsx(request):
-    month, data = _export(request, "Övertid, Excel")
-    title = _("Övertid %(month)s") % {"month": f"{month:%Y-%m}"}
-    return xlsx_response(f"overtid-{month:%Y-%m}.xlsx", [(title, EXPORT_COLUMNS, data)])
+    return _over_time_export(request, "xlsx")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -408,6 +493,18 @@ def navigation(user) -> list[NavItem]:
 
 urlpatterns = [
     path("tidsuppfoljning/", result_list, name="time_results"),
+    path(
+        "tidsuppfoljning/tidsuppfoljning.csv",
+        result_export,
+        {"fmt": "csv"},
+        name="time_results_csv",
+    ),
+    path(
+        "tidsuppfoljning/tidsuppfoljning.xlsx",
+        result_export,
+        {"fmt": "xlsx"},
+        name="time_results_xlsx",
+    ),
     path("tidsuppfoljning/<int:pk>/", result_detail, name="time_result"),
     path("tidsuppfoljning/<int:pk>/forklaring/", result_explain, name="time_result_explain"),
     path("tidsuppfoljning/<int:pk>/beslut/", result_decide, name="time_result_decide"),

@@ -9,7 +9,8 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ramtid.worklists import Worklist, WorklistFilters
+from ramtid.exports import Column
+from ramtid.worklists import Sort, Worklist, WorklistFilters, by_client_name, client_columns
 from uppfoljning import complaints, permissions
 from uppfoljning.choices import ComplaintCategory
 
@@ -20,6 +21,13 @@ class ComplaintFilters(WorklistFilters):
     category = django_filters.ChoiceFilter(
         label=_("Kategori"), choices=ComplaintCategory.choices, empty_label=_("Alla kategorier")
     )
+
+
+def _concerns(row) -> str:
+    """Whom a complaint concerns, as the list says it: the provider, or the unit's handling."""
+    if row.provider_id:
+        return row.provider.name
+    return f"{row.ordering_unit.name} ({_('handläggningen')})"
 
 
 def _with_state(rows: list) -> list:
@@ -42,6 +50,15 @@ class ComplaintsToAnswer(Worklist):
     empty = _("Inga klagomål väntar på svar.")
     head_template = "uppfoljning/complaints/worklist_head.html"
     row_template = "uppfoljning/complaints/worklist_row.html"
+    sorts = {"namn": by_client_name(), "mottaget": Sort(_("Mottaget"), ("received_on", "pk"))}
+    columns = (
+        *client_columns(),
+        Column(_("Gäller"), _concerns),
+        Column(_("Kategori"), lambda row: row.get_category_display()),
+        Column(_("Mottaget"), lambda row: row.received_on),
+        Column(_("Besvaras senast"), lambda row: row.answer_due),
+        Column(_("Försenat"), lambda row: _("Ja") if row.state.overdue else _("Nej")),
+    )
     filterset_class = ComplaintFilters
 
     def applies_to(self, user) -> bool:
@@ -74,6 +91,18 @@ class ComplaintsToFollowUp(Worklist):
     empty = _("Inga försenade eller besvarade klagomål att följa upp.")
     head_template = "uppfoljning/complaints/follow_up_head.html"
     row_template = "uppfoljning/complaints/follow_up_row.html"
+    sorts = {
+        "namn": by_client_name(),
+        "utforare": Sort(_("Utförare"), ("provider__name", "answer_due", "pk")),
+    }
+    columns = (
+        *client_columns(),
+        Column(_("Utförare"), lambda row: row.provider.name if row.provider_id else ""),
+        Column(_("Kategori"), lambda row: row.get_category_display()),
+        Column(_("Besvaras senast"), lambda row: row.answer_due),
+        Column(_("Besvarat"), lambda row: row.answered_on),
+        Column(_("Inte besvarat i tid"), lambda row: _("Ja") if row.state.overdue else _("Nej")),
+    )
     filterset_class = ComplaintFilters
 
     def applies_to(self, user) -> bool:

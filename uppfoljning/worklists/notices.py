@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy
 
 from genomforandeplan import permissions as plan_permissions
 from genomforandeplan.worklists import PLANS
-from ramtid.worklists import Worklist, WorklistFilters
+from ramtid.exports import Column
+from ramtid.worklists import Sort, Worklist, WorklistFilters, by_client_name, client_columns
 from uppfoljning import plan_check
 from uppfoljning.choices import NoticeKind
 
@@ -91,6 +92,17 @@ class Notices(Worklist):
     empty = gettext_lazy("Inga öppna påminnelser.")
     head_template = "uppfoljning/notices/head.html"
     row_template = "uppfoljning/notices/row.html"
+    sorts = {
+        "namn": by_client_name(),
+        "typ": Sort(gettext_lazy("Typ"), ("kind", "due_on", "pk")),
+    }
+    columns = (
+        Column(gettext_lazy("Påminnelse"), lambda row: row.get_kind_display()),
+        *client_columns(number=False),
+        Column(gettext_lazy("Utförare"), lambda row: row.provider.name),
+        Column(gettext_lazy("Skulle vara klart"), lambda row: row.due_on),
+        Column(gettext_lazy("Dagar sen"), lambda row: row.days_late),
+    )
     filterset_class = NoticeKindFilters
 
     def applies_to(self, user) -> bool:

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ramtid import permissions as core_permissions
 from ramtid.choices import Role
-from ramtid.worklists import Worklist, WorklistFilters
+from ramtid.exports import Column
+from ramtid.worklists import Sort, Worklist, WorklistFilters, by_client_name, client_columns
 from uppfoljning import permissions
 from uppfoljning.choices import ReviewReason
 from uppfoljning.reviews import open_reviews
@@ -41,6 +42,16 @@ class ReviewsDue(Worklist):
     empty = _("Inga individuppföljningar ska göras den närmaste månaden.")
     head_template = "uppfoljning/reviews/worklist_head.html"
     row_template = "uppfoljning/reviews/worklist_row.html"
+    sorts = {
+        "namn": by_client_name(),
+        "anledning": Sort(_("Anledning"), ("reason", "due_on", "pk")),
+    }
+    columns = (
+        *client_columns(),
+        Column(_("Anledning"), lambda row: row.get_reason_display()),
+        Column(_("Görs senast"), lambda row: row.due_on),
+        Column(_("Försenad"), lambda row: _("Ja") if row.late else _("Nej")),
+    )
     filterset_class = ReviewFilters
 
     def applies_to(self, user) -> bool:

@@ -12,11 +12,33 @@ from django.utils.translation import gettext_lazy as _
 
 from ramtid import permissions as core_permissions
 from ramtid.choices import Role
-from ramtid.worklists import Worklist
+from ramtid.exports import Column
+from ramtid.formatting import hhmm
+from ramtid.worklists import Sort, Worklist, by_client_name, client_columns
 from uppfoljning import monthly, permissions
 from uppfoljning.models import MonthlyTimeResult
 
 TIME = _("Uppföljning")
+
+# The files' columns of the months to explain and decide.
+RESULT_COLUMNS = (
+    *client_columns(),
+    Column(_("Månad"), lambda row: f"{row.month:%Y-%m}"),
+    Column(_("Utförare"), lambda row: row.provider.name),
+    Column(_("Avvikelse (tim:min)"), lambda row: hhmm(row.deviation_minutes)),
+    Column(_("Avvikelse (minuter)"), lambda row: row.deviation_minutes),
+    Column(
+        _("Avvikelse (%)"),
+        lambda row: None if row.deviation_percent is None else float(row.deviation_percent),
+    ),
+    Column(_("Sista dag"), lambda row: row.billing_deadline),
+    Column(_("Avslagen förklaring"), lambda row: _("Ja") if row.state.rejected else _("Nej")),
+)
+RESULT_SORTS = {
+    "namn": by_client_name(),
+    "utforare": Sort(_("Utförare"), ("provider__name", "billing_deadline", "pk")),
+    "manad": Sort(_("Månad"), ("month", "billing_deadline", "pk")),
+}
 
 
 class MonthsToExplain(Worklist):
@@ -35,6 +57,8 @@ class MonthsToExplain(Worklist):
     empty = _("Ingen månad behöver förklaras.")
     head_template = "uppfoljning/time/worklists/head.html"
     row_template = "uppfoljning/time/worklists/row.html"
+    sorts = RESULT_SORTS
+    columns = RESULT_COLUMNS
 
     def applies_to(self, user) -> bool:
         return bool(core_permissions.provider_ids(user, {Role.PROVIDER_COORDINATOR}))
@@ -67,6 +91,8 @@ class TimeToDecide(Worklist):
     empty = _("Inga förklaringar väntar på beslut.")
     head_template = "uppfoljning/time/worklists/head.html"
     row_template = "uppfoljning/time/worklists/row.html"
+    sorts = RESULT_SORTS
+    columns = RESULT_COLUMNS
 
     def applies_to(self, user) -> bool:
         return bool(core_permissions.ordering_unit_ids(user, {Role.CASE_OFFICER}))
@@ -96,6 +122,23 @@ class OverTime(Worklist):
     empty = _("Ingen övertid den senast kontrollerade månaden.")
     head_template = "uppfoljning/time/worklists/over_time_head.html"
     row_template = "uppfoljning/time/worklists/over_time_row.html"
+    exports_on_start = True  # the fee officer's list and its files (issue 11)
+    sorts = {
+        "namn": by_client_name(),
+        "utforare": Sort(_("Utförare"), ("provider__name", "-over_minutes", "pk")),
+    }
+    columns = (
+        Column(_("Månad"), lambda row: f"{row.month:%Y-%m}"),
+        *client_columns(),
+        Column(_("Utförare"), lambda row: row.provider.name),
+        Column(_("Beställning"), lambda row: row.order_id),
+        Column(_("Beställd (tim:min)"), lambda row: hhmm(row.ordered_minutes)),
+        Column(_("Utförd (tim:min)"), lambda row: hhmm(row.performed_minutes)),
+        Column(_("Övertid (tim:min)"), lambda row: hhmm(row.over_minutes)),
+        Column(_("Beställd (minuter)"), lambda row: row.ordered_minutes),
+        Column(_("Utförd (minuter)"), lambda row: row.performed_minutes),
+        Column(_("Övertid (minuter)"), lambda row: row.over_minutes),
+    )
 
     def applies_to(self, user) -> bool:
         return permissions.is_fee_officer(user)

@@ -1,5 +1,6 @@
 """`python manage.py run_monthly_check --month 2026-10 [--municipality CODE]`: the monthly time
-check by hand, the same function beat's task runs (uppfoljning.monthly.run_monthly_check).
+check by hand, then the month's staff continuity: the same function beat's task runs
+(uppfoljning.monthly.run_month).
 
 Without --municipality every municipality is checked, each in its own transaction. Idempotent:
 running it again updates the month's open rows and creates nothing twice.
@@ -9,7 +10,7 @@ import pghistory
 from django.core.management.base import BaseCommand, CommandError
 
 from ramtid.models import Municipality
-from uppfoljning.monthly import parse_month, run_monthly_check
+from uppfoljning.monthly import parse_month, run_month
 
 
 class Command(BaseCommand):
@@ -39,5 +40,5 @@ class Command(BaseCommand):
         # Writes made here are attributed to the command in the audit trail.
         with pghistory.context(command="run_monthly_check"):
             for item in municipalities:
-                summary = run_monthly_check(municipality=item, month=first)
+                summary = run_month(municipality=item, month=first)
                 self.stdout.write(str(summary))
