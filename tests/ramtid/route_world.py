@@ -603,6 +603,7 @@ OBJECT_ARGS: dict[str, Args] = {
     "visit_import_detail": _pk("visit_import"),
     "visit_import_progress": _pk("visit_import"),
     "visit_import_errors_csv": _pk("visit_import"),
+    "visit_import_errors_xlsx": _pk("visit_import"),
     "client_visits": _pk("client"),
     "time_result": _pk("time_result"),
     "time_result_explain": _pk("time_result"),

@@ -106,6 +106,8 @@ LIST_ROUTES: dict[str, Callable[[], list[dict]]] = {
         "review_list_csv",
         "review_list_xlsx",
         "continuity",
+        "continuity_csv",
+        "continuity_xlsx",
         "complaints",
         "complaints_csv",
         "complaints_xlsx",
@@ -149,6 +151,8 @@ LIST_ROUTES["worklist"] = lambda: [{"key": item.key} for item in worklists()]
 LIST_ROUTES["worklist_csv"] = LIST_ROUTES["worklist_xlsx"] = LIST_ROUTES["worklist"]
 # The managers' dashboard: the clients behind each of its figures (issue 11).
 LIST_ROUTES["dashboard_clients"] = lambda: [{"figure": key} for key in dashboard_figures]
+LIST_ROUTES["dashboard_clients_csv"] = LIST_ROUTES["dashboard_clients"]
+LIST_ROUTES["dashboard_clients_xlsx"] = LIST_ROUTES["dashboard_clients"]
 LIST_ROUTES["admin:app_list"] = lambda: [{"app_label": label} for label in ("ramtid", "axes")]
 LIST_ROUTES["admin/(?P<url>.*)$"] = lambda: [_NO_ARGS]
 for _model in (

@@ -12,6 +12,7 @@ from ramtid.celery import app
 from ramtid.choices import Role
 from ramtid.models import AccessLog
 from tests.factories import ClientFactory, UserFactory, member
+from tests.spreadsheets import xlsx_sheets
 from tests.uppfoljning.imports_helpers import (
     csv_bytes,
     day,
@@ -135,6 +136,31 @@ def test_the_errors_are_listed_page_by_page_and_as_csv_without_formulas(world, o
     assert "\n2;status;'=cmd" in body.replace("\r\n", "\n")
 
 
+def test_the_errors_are_an_excel_file_too_without_formulas(world, order, imported):
+    rows = [visit_row(world.client, f"E{i}", day(5), status="klar") for i in range(3)]
+    visit_import = imported(csv_bytes(rows))
+    VisitImportError.objects.filter(visit_import=visit_import, row=2).update(
+        message="=cmd|' /C calc'!A0"
+    )
+    http = world.login(world.coordinator)
+    url = reverse("visit_import_errors_xlsx", args=[visit_import.pk])
+    detail = http.get(reverse("visit_import_detail", args=[visit_import.pk])).content.decode()
+    assert f'href="{url}"' in detail
+    last = AccessLog.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+    response = http.get(url)
+
+    assert response.status_code == 200
+    assert f"inlasning-{visit_import.pk}-fel.xlsx" in response["Content-Disposition"]
+    [sheet] = xlsx_sheets(response.content).values()  # fails on any formula cell
+    assert sheet[0] == ["Rad", "Kolumn", "Fel"]
+    assert len(sheet) == 1 + visit_import.error_count
+    assert sheet[1] == [2, "status", "'=cmd|' /C calc'!A0"]
+    assert not AccessLog.objects.filter(id__gt=last).exists()  # names no client
+    # An officer sees no error rows: no file either.
+    assert world.login(world.officer).get(url).status_code == 403
+
+
 def test_an_officer_sees_the_history_of_providers_serving_her_unit_but_no_error_rows(
     world, order, imported
 ):
@@ -161,7 +187,12 @@ def test_an_officer_sees_the_history_of_providers_serving_her_unit_but_no_error_
 def test_another_organisations_import_is_a_404(world, order, imported, who):
     visit_import = imported(csv_bytes([visit_row(world.client, "N1", day(5))]))
     http = world.login(getattr(world, who))
-    for name in ("visit_import_detail", "visit_import_progress", "visit_import_errors_csv"):
+    for name in (
+        "visit_import_detail",
+        "visit_import_progress",
+        "visit_import_errors_csv",
+        "visit_import_errors_xlsx",
+    ):
         assert http.get(reverse(name, args=[visit_import.pk])).status_code == 404
 
 

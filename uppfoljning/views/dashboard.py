@@ -9,7 +9,8 @@ period travels as whole months (`?fran=ÅÅÅÅ-MM&till=ÅÅÅÅ-MM`), a provide
 no personal data in URLs.
 
 The page and the PDF show figures, no client: no access-log row. The list of clients behind a
-figure writes one, naming the clients of the page shown.
+figure writes one, naming the clients of the page shown; its files (CSV and Excel, every row of
+the list: ramtid.exports) one "export" row naming them all.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import re
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -32,8 +34,10 @@ from django.utils.translation import gettext_lazy
 
 from ramtid.audit import log_access
 from ramtid.choices import AccessAction
+from ramtid.exports import Column, export_list, local_day
 from ramtid.pdf import pdf_response, render_pdf
 from ramtid.permissions import NavItem
+from ramtid.worklists import client_columns
 from uppfoljning import charts, dashboard, permissions
 from uppfoljning.dashboard import FIGURES, Period, Row, Scope
 
@@ -238,13 +242,11 @@ def _id(request, name: str) -> int | None:
     return int(value)
 
 
-@login_required
-def dashboard_clients(request, figure: str):
-    """The clients behind a figure (its key in the path), 50 a page, by name: the rows the
-    figure counts (orders, months, reviews or complaints), each with its client. Without a
-    period, the dashboard's default."""
+def _figure_rows(request, key: str):
+    """The figure a list is about, its period, provider and officer, and its rows (a 404 for an
+    unknown figure, a wrong period, or a provider or officer outside the user's scope)."""
     scope = _scope(request)
-    figure = FIGURES.get(figure)
+    figure = FIGURES.get(key)
     form = _period_form(request)
     if figure is None or not form.is_valid():
         raise Http404
@@ -263,14 +265,28 @@ def dashboard_clients(request, figure: str):
         )
     except LookupError:
         raise Http404 from None
+    return figure, period, provider, officer, rows
+
+
+def _what(figure, period: Period) -> str:
+    return f"Översikt: {figure.label}, {period.first:%Y-%m} – {period.last:%Y-%m}"
+
+
+@login_required
+def dashboard_clients(request, figure: str):
+    """The clients behind a figure (its key in the path), 50 a page, by name: the rows the
+    figure counts (orders, months, reviews or complaints), each with its client. Without a
+    period, the dashboard's default."""
+    key = figure
+    figure, period, provider, officer, rows = _figure_rows(request, key)
+    user = request.user
     page = Paginator(rows, dashboard.PER_PAGE).get_page(request.GET.get("sida"))
     shown = list(page.object_list)
-    what = f"Översikt: {figure.label}, {period.first:%Y-%m} – {period.last:%Y-%m}"
     log_access(
         user=user,
         clients=[row.client_id for row in shown],
         action=AccessAction.LIST,
-        what=what,
+        what=_what(figure, period),
         request=request,
     )
     query = request.GET.copy()
@@ -287,7 +303,96 @@ def dashboard_clients(request, figure: str):
             "rows": shown,
             "query": query.urlencode(),
             "back_url": _url("dashboard", **period.query()),
+            "csv_url": reverse("dashboard_clients_csv", kwargs={"figure": key}),
+            "xlsx_url": reverse("dashboard_clients_xlsx", kwargs={"figure": key}),
         },
+    )
+
+
+def _day(value) -> str:
+    day = local_day(value)
+    return f"{day:%Y-%m-%d}" if day else "–"
+
+
+def _provider_cell(source: str, row) -> str:
+    if source == "reviews":
+        return row.order.provider.name if row.order_id and row.order.provider_id else "–"
+    return row.provider.name if row.provider_id else _("Beställarenheten")
+
+
+def _officer_name(user) -> str:
+    return (user.get_full_name() or str(user)) if user else ""
+
+
+def _task_cell(source: str, row) -> str:
+    """What the row is, as the list's "Uppgift" says it (uppfoljning/dashboard/clients.html)."""
+    if source == "plans":
+        return _("Beställning verkställd %(day)s, handläggare %(officer)s") % {
+            "day": _day(row.executed_on),
+            "officer": _officer_name(row.ordered_by),
+        }
+    if source == "quality":
+        count = len(row.quality_warnings or [])
+        return _("Beställning skickad %(day)s: %(count)d varning(ar)") % {
+            "day": _day(row.sent_at),
+            "count": count,
+        }
+    if source == "time":
+        return _("%(month)s: beställd %(ordered)s min, utförd %(performed)s min (%(status)s)") % {
+            "month": f"{row.month:%Y-%m}",
+            "ordered": row.ordered_minutes,
+            "performed": row.performed_minutes,
+            "status": row.get_status_display(),
+        }
+    if source == "continuity":
+        return _("%(month)s: %(staff)s olika personal") % {
+            "month": f"{row.month:%Y-%m}",
+            "staff": row.continuity_staff,
+        }
+    if source == "reviews":
+        return _("%(reason)s, senast %(day)s") % {
+            "reason": row.get_reason_display(),
+            "day": _day(row.due_on),
+        }
+    if source == "granted":
+        return _("Beställning gäller från %(day)s") % {"day": _day(row.valid_from)}
+    text = _("Klagomål mottaget %(received)s, besvaras senast %(due)s") % {
+        "received": _day(row.received_on),
+        "due": _day(row.answer_due),
+    }
+    if row.answered_on:
+        text += _(", besvarat %(day)s") % {"day": _day(row.answered_on)}
+    return text
+
+
+def _export_columns(source: str) -> tuple[Column, ...]:
+    return (
+        *client_columns(number=False),
+        Column(gettext_lazy("Utförare"), lambda row: _provider_cell(source, row)),
+        Column(gettext_lazy("Uppgift"), lambda row: _task_cell(source, row)),
+    )
+
+
+@login_required
+def dashboard_clients_export(request, figure: str, fmt: str):
+    """The clients behind a figure, every row of the list, as a file (ramtid.exports)."""
+    key = figure
+    figure, period, _provider, _officer, rows = _figure_rows(request, key)
+
+    def prepare(chunk: list) -> list:
+        # Some figures' rows (continuity) come without their client and provider joined.
+        prefetch_related_objects(chunk, "client", "provider")
+        return chunk
+
+    return export_list(
+        request,
+        fmt,
+        queryset=rows,
+        columns=_export_columns(figure.source),
+        filename=f"oversikt-{key}",
+        title=figure.label,
+        prepare=None if figure.source == "reviews" else prepare,
+        what=_what(figure, period),
     )
 
 
@@ -314,4 +419,16 @@ urlpatterns = [
     path("oversikt/oversikt.pdf", dashboard_pdf, name="dashboard_pdf"),
     path("oversikt/jamstalldhet/", dashboard_granted, name="dashboard_granted"),
     path("oversikt/<slug:figure>/brukare/", dashboard_clients, name="dashboard_clients"),
+    path(
+        "oversikt/<slug:figure>/brukare/brukare.csv",
+        dashboard_clients_export,
+        {"fmt": "csv"},
+        name="dashboard_clients_csv",
+    ),
+    path(
+        "oversikt/<slug:figure>/brukare/brukare.xlsx",
+        dashboard_clients_export,
+        {"fmt": "xlsx"},
+        name="dashboard_clients_xlsx",
+    ),
 ]

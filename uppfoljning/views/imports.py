@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from ramtid import selectors as core_selectors
 from ramtid.audit import log_access
 from ramtid.choices import AccessAction
-from ramtid.exports import Column, csv_response, export_list
+from ramtid.exports import Column, csv_response, export_list, xlsx_response
 from ramtid.permissions import NavItem
 from ramtid.web import client_crumbs, require, visible
 from uppfoljning import imports, permissions, plausibility
@@ -178,7 +178,9 @@ def import_progress(request, pk: int):
 
 
 @login_required
-def import_errors_csv(request, pk: int):
+def import_errors_export(request, pk: int, fmt: str = "csv"):
+    """Every error of a rejected file, as CSV or Excel: rows, columns and reasons, which never
+    repeat a cell or a personal number (no access-log row, as the page has none)."""
     visit_import = _import(request, pk)
     require(permissions.can_view_import_errors(request.user, visit_import))
     rows = (
@@ -186,9 +188,11 @@ def import_errors_csv(request, pk: int):
         .values_list("row", "column", "message")
         .iterator(chunk_size=2000)
     )
-    return csv_response(
-        f"inlasning-{visit_import.pk}-fel.csv", [_("Rad"), _("Kolumn"), _("Fel")], rows
-    )
+    header = [_("Rad"), _("Kolumn"), _("Fel")]
+    filename = f"inlasning-{visit_import.pk}-fel"
+    if fmt == "xlsx":
+        return xlsx_response(f"{filename}.xlsx", [(_("Fel"), header, rows)])
+    return csv_response(f"{filename}.csv", header, rows)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -268,6 +272,12 @@ urlpatterns = [
     path("besok/ny/", import_new, name="visit_import_new"),
     path("besok/<int:pk>/", import_detail, name="visit_import_detail"),
     path("besok/<int:pk>/status/", import_progress, name="visit_import_progress"),
-    path("besok/<int:pk>/fel.csv", import_errors_csv, name="visit_import_errors_csv"),
+    path("besok/<int:pk>/fel.csv", import_errors_export, name="visit_import_errors_csv"),
+    path(
+        "besok/<int:pk>/fel.xlsx",
+        import_errors_export,
+        {"fmt": "xlsx"},
+        name="visit_import_errors_xlsx",
+    ),
     path("brukare/<int:pk>/besok/", client_visits, name="client_visits"),
 ]

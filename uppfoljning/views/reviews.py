@@ -6,7 +6,8 @@
   beside what the officer reads before it (the client's current orders and plans, the last six
   months of time results, the previous reviews); a completed review read-only.
 - "Personalkontinuitet": the clients over the continuity goal in a month (uppfoljning.continuity),
-  for the officer (her units' clients) and the provider (its own clients and staff).
+  for the officer (her units' clients) and the provider (its own clients and staff), and the
+  month's list as a file (CSV, Excel).
 
 Every page reads through the selectors (another unit's review is a 404) and writes one access-log
 row for the clients it shows. Providers never see reviews.
@@ -34,7 +35,7 @@ from bestallning.states import ACTIVE_STATUSES
 from genomforandeplan import selectors as plan_selectors
 from ramtid.audit import log_access
 from ramtid.choices import AccessAction
-from ramtid.exports import Column, export_list
+from ramtid.exports import EXPORT_CHUNK, FORMATS, Column, export_list, in_chunks, list_response
 from ramtid.forms import DateInput, apply_service_errors
 from ramtid.permissions import NavItem
 from ramtid.selectors import clients_visible_to
@@ -362,7 +363,58 @@ def continuity_page(request):
             "next_month": next_month(month),
             "window_days": continuity.WINDOW_DAYS,
             "own_staff_only": not permissions.continuity_unit_ids(user),
+            "query": f"manad={month:%Y-%m}",
         },
+    )
+
+
+CONTINUITY_COLUMNS = (
+    *client_columns(lambda pair: pair[1]),
+    Column(gettext_lazy("Olika personal"), lambda pair: pair[0].staff),
+    Column(gettext_lazy("Perioden börjar"), lambda pair: pair[0].window_start),
+    Column(gettext_lazy("Perioden slutar"), lambda pair: pair[0].window_end),
+    Column(gettext_lazy("Mål, högst"), lambda pair: pair[0].goal),
+)
+
+
+@login_required
+def continuity_export(request, fmt: str):
+    """The clients over the goal in the month, every one, as a file: the page's statement
+    (uppfoljning.continuity, raw SQL, not a queryset) read whole once (a few numbers a client),
+    its clients logged as one "export" row, then the clients read a chunk at a time as the
+    file is written (ramtid.exports)."""
+    user = request.user
+    if not permissions.can_follow_continuity(user) or fmt not in FORMATS:
+        raise Http404
+    _form, month = _month(request)
+    page = continuity.clients_over_goal(user, month, per_page=EXPORT_CHUNK)
+    found = page.rows
+    if page.total > len(found):
+        found = continuity.clients_over_goal(user, month, per_page=page.total).rows
+    visible_ids = set(
+        clients_visible_to(user)
+        .filter(pk__in=[row.client_id for row in found])
+        .values_list("pk", flat=True)
+    )
+    found = [row for row in found if row.client_id in visible_ids]
+    log_access(
+        user=user,
+        clients=[row.client_id for row in found],
+        action=AccessAction.EXPORT,
+        what=f"Personalkontinuitet {month:%Y-%m}, {'Excel' if fmt == 'xlsx' else 'CSV'}",
+        request=request,
+    )
+
+    def read(chunk: list) -> list:
+        clients = clients_visible_to(user).in_bulk([row.client_id for row in chunk])
+        return [(row, clients[row.client_id]) for row in chunk if row.client_id in clients]
+
+    return list_response(
+        fmt,
+        filename=f"personalkontinuitet-{month:%Y-%m}",
+        title=_("Personalkontinuitet %(month)s") % {"month": f"{month:%Y-%m}"},
+        columns=CONTINUITY_COLUMNS,
+        rows=in_chunks(found, read),
     )
 
 
@@ -393,4 +445,16 @@ urlpatterns = [
     ),
     path("individuppfoljningar/<int:pk>/", review_detail, name="review_detail"),
     path("personalkontinuitet/", continuity_page, name="continuity"),
+    path(
+        "personalkontinuitet/personalkontinuitet.csv",
+        continuity_export,
+        {"fmt": "csv"},
+        name="continuity_csv",
+    ),
+    path(
+        "personalkontinuitet/personalkontinuitet.xlsx",
+        continuity_export,
+        {"fmt": "xlsx"},
+        name="continuity_xlsx",
+    ),
 ]
