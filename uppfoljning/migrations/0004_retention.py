@@ -312,14 +312,25 @@ _ORDER = (
 )
 _HEADINGS = ("can_do_myself", "need_help_with", "how_and_when", "who_helps", "my_goal")
 _PLAN = (
-    _texts(*_HEADINGS, "meeting_place_other", "client_influence", "deviation_reason",
-           "deviation_helper", "life_story", "client_approval_how")
+    _texts(
+        *_HEADINGS,
+        "meeting_place_other",
+        "client_influence",
+        "deviation_reason",
+        "deviation_helper",
+        "life_story",
+        "client_approval_how",
+    )
     + ", coverage_reasons = public.uppfoljning_redacted_reasons(coverage_reasons)"
-)  # fmt: skip
+)
 _REVIEW = _texts(
-    "interventions_work", "needs_met", "decision_must_change", "client_took_part",
-    "client_satisfied", "contacted_others",
-)  # fmt: skip
+    "interventions_work",
+    "needs_met",
+    "decision_must_change",
+    "client_took_part",
+    "client_satisfied",
+    "contacted_others",
+)
 
 STEPS = [
     ("ramtid.Client", "ramtid_client",
