@@ -424,7 +424,7 @@ def _plan_examples(user, report: reports.ReportFilter, today) -> dict[str, list]
 
 
 def _time_aggregates(today) -> dict:
-    over_time = Q(performed_minutes__gt=F("ordered_minutes"))
+    over_time = monthly.over_time_q()
     return {
         "results": Count("pk"),
         "within": Count("pk", filter=Q(status=TimeStatus.WITHIN)),
@@ -502,7 +502,7 @@ def liaison_pack(
         .order_by(Abs("deviation_minutes").desc(), "month", "pk")[:EXAMPLES]
     )
     over_time = list(
-        results.filter(performed_minutes__gt=F("ordered_minutes"))
+        results.filter(monthly.over_time_q())
         .annotate(over_minutes=F("performed_minutes") - F("ordered_minutes"))
         .order_by("-over_minutes", "month", "pk")[:EXAMPLES]
     )

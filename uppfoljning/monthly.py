@@ -514,6 +514,12 @@ def needs_decision() -> Q:
     )
 
 
+def over_time_q() -> Q:
+    """More time performed than ordered, whatever the tolerance: the fee officers' over-time
+    rule (004 §4.1.2), also the liaison pack's invoicing questions."""
+    return Q(performed_minutes__gt=F("ordered_minutes"))
+
+
 def over_time_visible_to(user: User) -> QuerySet[MonthlyTimeResult]:
     """The fee officers' list (004 §4.1.2): every order of their municipalities whose performed
     time exceeded the ordered time, whatever the tolerance. Figures only: the client and the
@@ -523,7 +529,7 @@ def over_time_visible_to(user: User) -> QuerySet[MonthlyTimeResult]:
         return MonthlyTimeResult.objects.none()
     return (
         MonthlyTimeResult.objects.filter(client__municipality_id__in=municipality_ids)
-        .filter(performed_minutes__gt=F("ordered_minutes"))
+        .filter(over_time_q())
         .select_related("client", "provider")
     )
 
